@@ -1,0 +1,57 @@
+package io.piip4j.backbone;
+
+import io.piip4j.config.BranchConfig;
+import io.piip4j.config.ConfigException;
+import io.piip4j.nn.LayerNorm;
+import io.piip4j.nn.Module.ModuleList;
+import io.piip4j.nn.Parameter;
+import io.piip4j.nn.PatchEmbed;
+import java.util.List;
+import org.bytedeco.pytorch.Tensor;
+
+/** A DeiT / DeiT III branch ({@code vit_models}): position embedding at the branch's own grid. */
+public final class DeitBranch extends Branch {
+    private final Parameter clsToken;
+    private final Parameter posEmbed;
+    private final PatchEmbed patchEmbed;
+    private final ModuleList<LayerScaleBlock> blocks;
+
+    DeitBranch(BranchConfig cfg, boolean withHead) {
+        super(cfg);
+        long dim = cfg.embedDim();
+        int grid = cfg.gridSize();
+        this.clsToken = cfg.useClsToken() ? parameter("cls_token", 1, 1, dim) : null;
+        this.posEmbed = parameter("pos_embed", 1, (long) grid * grid, dim);
+        this.patchEmbed = child("patch_embed", new PatchEmbed(cfg.patchSize(), 3, dim));
+        this.blocks = child("blocks", new ModuleList<>());
+        for (int i = 0; i < cfg.depth(); i++) {
+            int window = cfg.windowAttn()[i] ? cfg.windowSize()[i] : -1;
+            if (window > 0 && cfg.useClsToken()) {
+                throw new ConfigException(cfg.name() + ".window_attn: windowed attention cannot be used with a class token");
+            }
+            blocks.add(new LayerScaleBlock(dim, cfg.numHeads(), cfg.mlpHidden(), cfg.qkvBias(), window));
+        }
+        if (withHead) {
+            addNormAndHead(new LayerNorm(dim, 1e-6));
+        }
+    }
+
+    @Override
+    public Embedded embed(Tensor image) {
+        Tensor grid = patchEmbed.forwardGrid(image);
+        long h = grid.size(2);
+        long w = grid.size(3);
+        if (h * w != posEmbed.shape()[1]) {
+            throw new IllegalArgumentException(config.name() + ": input gives a " + h + "x" + w + " token grid, the branch expects "
+                    + config.gridSize() + "x" + config.gridSize() + " (img_size " + config.imgSize() + ")");
+        }
+        Tensor tokens = grid.flatten(2, -1).transpose(1, 2).add(posEmbed.get());
+        Tensor cls = clsToken == null ? null : clsToken.get().expand(image.size(0), -1, -1);
+        return new Embedded(tokens, cls, h, w);
+    }
+
+    @Override
+    public List<LayerScaleBlock> blocks() {
+        return blocks.items();
+    }
+}

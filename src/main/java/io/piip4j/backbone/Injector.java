@@ -1,0 +1,72 @@
+package io.piip4j.backbone;
+
+import io.piip4j.nn.ConvFFN;
+import io.piip4j.nn.CrossAttention;
+import io.piip4j.nn.LayerNorm;
+import io.piip4j.nn.MSDeformAttn;
+import io.piip4j.nn.Module;
+import io.piip4j.nn.Parameter;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * One direction of an interaction unit: the query branch attends to its neighbour's features
+ * (deformable or plain cross-attention) and adds the result scaled by {@code ca_gamma}; an optional
+ * ConvFFN follows, scaled by {@code cffn_gamma}.
+ */
+public final class Injector extends Module {
+    private final Parameter caGamma;
+    private final Parameter cffnGamma;
+    private final LayerNorm queryNorm;
+    private final LayerNorm featNorm;
+    private final MSDeformAttn deformAttn;
+    private final CrossAttention crossAttn;
+    private final ConvFFN ffn;
+    private final LayerNorm ffnNorm;
+
+    public Injector(long dim, long dimFeat, String attnType, int numHeads, int nPoints, double deformRatio,
+            boolean withCffn, double cffnRatio) {
+        this.caGamma = parameter("ca_gamma", dim);
+        this.cffnGamma = withCffn ? parameter("cffn_gamma", dim) : null;
+        this.queryNorm = child("query_norm", new LayerNorm(dim, 1e-6));
+        this.featNorm = child("feat_norm", new LayerNorm(dimFeat, 1e-6));
+        if (attnType.equals("deform")) {
+            this.deformAttn = child("attn", new MSDeformAttn(dim, numHeads, nPoints, deformRatio, dimFeat));
+            this.crossAttn = null;
+        } else {
+            this.crossAttn = child("attn", new CrossAttention(dim, numHeads, dimFeat));
+            this.deformAttn = null;
+        }
+        if (withCffn) {
+            this.ffn = child("ffn", new ConvFFN(dim, (long) (dim * cffnRatio)));
+            this.ffnNorm = child("ffn_norm", new LayerNorm(dim, 1e-6));
+        } else {
+            this.ffn = null;
+            this.ffnNorm = null;
+        }
+    }
+
+    /**
+     * @param query tokens (B, H·W, C) of the receiving branch, on an h×w grid
+     * @param feat  the neighbour's (projected) tokens
+     * @param where reference points and the neighbour's grid; null for plain cross-attention
+     */
+    public Tensor forward(Tensor query, Tensor feat, DeformInputs where, long h, long w) {
+        Tensor q = queryNorm.forward(query);
+        Tensor f = featNorm.forward(feat);
+        Tensor attn;
+        if (deformAttn != null) {
+            if (where.featH() * where.featW() != feat.size(1)) {
+                throw new IllegalStateException("deformable attention expects a " + where.featH() + "x" + where.featW()
+                        + " feature grid but got " + feat.size(1) + " tokens");
+            }
+            attn = deformAttn.forward(q, where.reference(), f, where.featH(), where.featW());
+        } else {
+            attn = crossAttn.forward(q, f);
+        }
+        query = query.add(caGamma.get().mul(attn));
+        if (ffn != null) {
+            query = query.add(cffnGamma.get().mul(ffn.forward(ffnNorm.forward(query), h, w)));
+        }
+        return query;
+    }
+}

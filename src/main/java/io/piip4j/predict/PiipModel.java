@@ -1,0 +1,159 @@
+package io.piip4j.predict;
+
+import io.piip4j.backbone.PiipClassifier;
+import io.piip4j.backbone.PiipNetwork;
+import io.piip4j.config.ConfigException;
+import io.piip4j.config.ConfigReader;
+import io.piip4j.config.PiipConfig;
+import io.piip4j.tensor.Inference;
+import io.piip4j.tensor.Tensors;
+import io.piip4j.weights.LoadReport;
+import io.piip4j.weights.NdArray;
+import io.piip4j.weights.PthReader;
+import io.piip4j.weights.StateDictLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * A loaded PIIP model: built from its configuration, weights read from a PyTorch checkpoint.
+ * Load it once and share it: {@link #forward} and the predictors it hands out may be used from any
+ * number of threads at once (weights are only read). {@link #close} frees the weights' native
+ * memory; it waits for running forwards and makes later calls fail.
+ *
+ * <pre>{@code
+ * try (PiipModel model = PiipModel.load(Path.of("config.json"), Path.of("piip.pth"))) {
+ *     ImageClassifier classifier = model.newClassifier();   // one per thread
+ *     List<Classification> top5 = classifier.classify(Path.of("cat.jpg"), 5);
+ * }
+ * }</pre>
+ */
+public final class PiipModel implements AutoCloseable {
+    private final PiipNetwork network;
+    private final LoadReport loadReport;
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private PiipModel(PiipNetwork network, LoadReport loadReport) {
+        this.network = network;
+        this.loadReport = loadReport;
+    }
+
+    /** Reads the config (case.json, released config or bare backbone JSON) and a checkpoint, strictly. */
+    public static PiipModel load(Path config, Path weights) {
+        return load(ConfigReader.read(config), weights, true);
+    }
+
+    /**
+     * @param strict fail unless every parameter is in the checkpoint with the right shape and
+     *               nothing else is; otherwise load what matches and report the rest
+     */
+    public static PiipModel load(PiipConfig config, Path weights, boolean strict) {
+        PiipNetwork net = PiipNetwork.build(config);
+        try {
+            LoadReport report = StateDictLoader.load(net, PthReader.readStateDict(weights), strict, weights.getFileName().toString());
+            if (report.loaded() == 0) {
+                throw new ConfigException(weights.getFileName() + ": no tensor of the checkpoint matches the model (" + report.summary() + ")");
+            }
+            if (!report.missing().isEmpty() || !report.shapeMismatches().isEmpty()) {
+                throw new ConfigException(weights.getFileName() + ": does not fit the model: " + report.summary());
+            }
+            return new PiipModel(net, report);
+        } catch (RuntimeException e) {
+            net.close();
+            throw e;
+        }
+    }
+
+    /** Wraps an already built network whose weights are set (e.g. by training). */
+    public static PiipModel of(PiipNetwork network) {
+        return new PiipModel(network, new LoadReport(network.namedParameters().size(), List.of(), List.of(), List.of()));
+    }
+
+    public PiipConfig config() {
+        return network.config();
+    }
+
+    public LoadReport loadReport() {
+        return loadReport;
+    }
+
+    public long numParameters() {
+        return network.numParameters();
+    }
+
+    /** The image size the model takes (classification: the highest-resolution branch's). */
+    public int inputSize() {
+        return network instanceof PiipClassifier c ? c.inputSize()
+                : config().branches().get(config().numBranches() - 1).imgSize();
+    }
+
+    /** Raw forward: a float32 (B, 3, H, W) batch in, the model's outputs out, all as plain arrays. */
+    public List<NdArray> forward(NdArray input) {
+        long[] s = input.shape();
+        if (s.length != 4 || s[1] != 3 || s[0] < 1) {
+            throw new IllegalArgumentException("input must be a (batch, 3, height, width) tensor, got shape " + Arrays.toString(s));
+        }
+        int size = inputSize();
+        if (network instanceof PiipClassifier && (s[2] != size || s[3] != size)) {
+            throw new IllegalArgumentException("this model takes " + size + "x" + size + " images, got " + s[2] + "x" + s[3]);
+        }
+        return withNetwork(() -> {
+            List<NdArray> out = new ArrayList<>();
+            for (Tensor t : network.forwardOutputs(Tensors.fromNdArray(input))) {
+                out.add(Tensors.toNdArray(t));
+            }
+            return out;
+        });
+    }
+
+    <T> T withNetwork(java.util.function.Supplier<T> body) {
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("model is closed");
+            }
+            return Inference.run(body);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    PiipNetwork network() {
+        return network;
+    }
+
+    /** A classifier for the model's classes, named by {@code labels} (index order). */
+    public ImageClassifier newClassifier(List<String> labels) {
+        if (!(network instanceof PiipClassifier c)) {
+            throw new IllegalStateException("not a classification model");
+        }
+        if (labels.size() != c.numClasses()) {
+            throw new IllegalArgumentException("the model has " + c.numClasses() + " classes, " + labels.size() + " labels given");
+        }
+        return new ImageClassifier(this, labels);
+    }
+
+    /** A classifier with ImageNet-1K names for 1000-class models, generic names otherwise. */
+    public ImageClassifier newClassifier() {
+        int n = network instanceof PiipClassifier c ? c.numClasses() : 0;
+        return newClassifier(n == 1000 ? Labels.imagenet1k() : Labels.generic(n));
+    }
+
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                network.close();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.piip4j.tensor;
+
+import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarTypeOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorArrayRef;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * The functional operations the models use, named as in {@code torch.nn.functional}, over
+ * libtorch's kernels. One thin layer so model code reads like the reference, not like JNI.
+ */
+public final class F {
+    private F() {
+    }
+
+    static TensorOptional opt(Tensor t) {
+        return t == null ? new TensorOptional() : new TensorOptional(t);
+    }
+
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        return torch.linear(x, weight, opt(bias));
+    }
+
+    public static Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, double eps) {
+        return torch.layer_norm(x, new long[] {x.size(-1)}, opt(weight), opt(bias), eps, false);
+    }
+
+    public static Tensor groupNorm(Tensor x, long groups, Tensor weight, Tensor bias, double eps) {
+        return torch.group_norm(x, groups, opt(weight), opt(bias), eps, false);
+    }
+
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, long stride, long padding, long groups) {
+        return torch.conv2d(x, weight, opt(bias), new long[] {stride, stride}, new long[] {padding, padding},
+                new long[] {1, 1}, groups);
+    }
+
+    /** Exact (erf) GELU, as {@code nn.GELU()}. */
+    public static Tensor gelu(Tensor x) {
+        return torch.gelu(x);
+    }
+
+    public static Tensor softmax(Tensor x, long dim) {
+        return torch.softmax(x, dim, new ScalarTypeOptional());
+    }
+
+    /**
+     * Fused {@code softmax(q kᵀ · scale) v} (libtorch's scaled_dot_product_attention); the default
+     * scale is head_dim^-½ as in the reference's attention layers.
+     */
+    public static Tensor attention(Tensor q, Tensor k, Tensor v) {
+        return torch.scaled_dot_product_attention(q, k, v);
+    }
+
+    /**
+     * {@code F.interpolate(x, scale_factor=s, mode='bilinear', align_corners=False)}: the output size
+     * is {@code floor(size * s)} and the kernel maps coordinates with the scale itself, not with the
+     * size ratio, exactly as PyTorch does when recompute_scale_factor is unset.
+     */
+    public static Tensor interpolateBilinear(Tensor x, double scale) {
+        long h = (long) (x.size(2) * scale);
+        long w = (long) (x.size(3) * scale);
+        return torch.upsample_bilinear2d(x, new long[] {h, w}, false, new DoubleOptional(scale), new DoubleOptional(scale));
+    }
+
+    /** {@code F.interpolate(x, size=(h, w), mode='bilinear', align_corners=False)}. */
+    public static Tensor interpolateBilinear(Tensor x, long h, long w) {
+        return torch.upsample_bilinear2d(x, new long[] {h, w}, false);
+    }
+
+    /** {@code F.interpolate(x, size=(h, w), mode='bicubic', align_corners=False)}. */
+    public static Tensor interpolateBicubic(Tensor x, long h, long w) {
+        return torch.upsample_bicubic2d(x, new long[] {h, w}, false);
+    }
+
+    /** {@code F.grid_sample(x, grid, mode='bilinear', padding_mode='zeros', align_corners=False)}. */
+    public static Tensor gridSample(Tensor x, Tensor grid) {
+        return torch.grid_sampler(x, grid, 0, 0, false);
+    }
+
+    /** Zero padding; {@code pad} lists (before, after) pairs from the last dimension backwards. */
+    public static Tensor pad(Tensor x, long... pad) {
+        return torch.pad(x, pad);
+    }
+
+    public static Tensor cat(long dim, Tensor... ts) {
+        return torch.cat(new TensorArrayRef(new TensorVector(ts)), dim);
+    }
+
+    public static Tensor stack(long dim, Tensor... ts) {
+        return torch.stack(new TensorArrayRef(new TensorVector(ts)), dim);
+    }
+
+    public static Tensor mul(Tensor x, double s) {
+        return x.mul(new Scalar(s));
+    }
+
+    public static Tensor add(Tensor x, double s) {
+        return x.add(new Scalar(s));
+    }
+
+    public static Tensor div(Tensor x, double s) {
+        return x.div(new Scalar(s));
+    }
+
+    /** {@code x[:, start:end]} along {@code dim}. */
+    public static Tensor slice(Tensor x, long dim, long start, long end) {
+        return x.narrow(dim, start, end - start);
+    }
+}

@@ -1,0 +1,102 @@
+package io.piip4j.tensor;
+
+import io.piip4j.weights.DType;
+import io.piip4j.weights.NdArray;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/** Moving data between Java arrays / {@link NdArray} and engine tensors, and dtype mapping. */
+public final class Tensors {
+    private Tensors() {
+    }
+
+    public static ScalarType scalarType(DType d) {
+        return switch (d) {
+            case FLOAT32 -> ScalarType.Float;
+            case FLOAT64 -> ScalarType.Double;
+            case FLOAT16 -> ScalarType.Half;
+            case BFLOAT16 -> ScalarType.BFloat16;
+            case INT64 -> ScalarType.Long;
+            case INT32 -> ScalarType.Int;
+            case INT16 -> ScalarType.Short;
+            case INT8 -> ScalarType.Char;
+            case UINT8 -> ScalarType.Byte;
+            case BOOL -> ScalarType.Bool;
+        };
+    }
+
+    public static DType dtype(ScalarType s) {
+        return switch (s) {
+            case Float -> DType.FLOAT32;
+            case Double -> DType.FLOAT64;
+            case Half -> DType.FLOAT16;
+            case BFloat16 -> DType.BFLOAT16;
+            case Long -> DType.INT64;
+            case Int -> DType.INT32;
+            case Short -> DType.INT16;
+            case Char -> DType.INT8;
+            case Byte -> DType.UINT8;
+            case Bool -> DType.BOOL;
+            default -> throw new IllegalArgumentException("unsupported tensor type " + s);
+        };
+    }
+
+    /** A tensor owning a copy of the array's data (native memory, CPU). */
+    public static Tensor fromNdArray(NdArray a) {
+        ByteBuffer src = a.data().duplicate();
+        BytePointer p = new BytePointer(src.remaining());
+        try {
+            p.put(toArray(src));
+            try (Tensor view = torch.from_blob(p, a.shape(), new TensorOptions(scalarType(a.dtype())))) {
+                return view.clone();
+            }
+        } finally {
+            p.close();
+        }
+    }
+
+    private static byte[] toArray(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
+    public static Tensor fromFloats(float[] values, long... shape) {
+        return fromNdArray(NdArray.ofFloats(values, shape));
+    }
+
+    /** A CPU copy of the tensor as an array of the same dtype. */
+    public static NdArray toNdArray(Tensor t) {
+        try (Tensor c = t.device().is_cpu() ? t.contiguous() : t.cpu().contiguous()) {
+            long n = c.numel();
+            long bytes = n * c.element_size();
+            byte[] data = new byte[Math.toIntExact(bytes)];
+            if (bytes > 0) {
+                try (BytePointer p = new BytePointer(c.data_ptr())) {
+                    p.capacity(bytes);
+                    p.get(data);
+                }
+            }
+            return new NdArray(dtype(c.scalar_type()), shape(c), ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN));
+        }
+    }
+
+    public static float[] toFloats(Tensor t) {
+        try (Tensor f = t.to(ScalarType.Float)) {
+            return toNdArray(f).toFloats();
+        }
+    }
+
+    public static long[] shape(Tensor t) {
+        long[] s = new long[(int) t.dim()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = t.size(i);
+        }
+        return s;
+    }
+}

@@ -1,0 +1,61 @@
+package io.piip4j.cli;
+
+import io.piip4j.predict.PiipModel;
+import io.piip4j.tensor.Inference;
+import io.piip4j.weights.NdArray;
+import io.piip4j.weights.Npy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code piip forward}: one forward pass on a given input tensor, outputs as .npy. */
+@Command(name = "forward", mixinStandardHelpOptions = true,
+        description = "Run the model on an input tensor and write each output as output_<i>.npy (float32).")
+final class ForwardCommand implements Callable<Integer> {
+    @Option(names = "--config", required = true, description = "case.json, released config or backbone config (JSON).")
+    String config;
+
+    @Option(names = "--weights", required = true, description = "PyTorch checkpoint (.pth).")
+    Path weights;
+
+    @Option(names = "--input", required = true, description = ".npy, or .pth holding a tensor or a dict with key 'input'.")
+    Path input;
+
+    @Option(names = "--output-dir", required = true, description = "Folder for output_0.npy, output_1.npy, …")
+    Path outputDir;
+
+    @Option(names = "--threads", description = "Engine threads (default: all cores).")
+    Integer threads;
+
+    @Override
+    public Integer call() throws Exception {
+        if (threads != null) {
+            Inference.setThreads(threads);
+        }
+        NdArray x = Inputs.tensor(input);
+        try (PiipModel model = PiipModel.load(Inputs.config(config), Inputs.existing(weights, "weights file"), true)) {
+            if (x.dtype() != io.piip4j.weights.DType.FLOAT32) {
+                x = NdArray.ofFloats(x.toFloats(), x.shape());
+            }
+            List<NdArray> outs = model.forward(x);
+            Files.createDirectories(outputDir);
+            List<String> written = new ArrayList<>();
+            for (int i = 0; i < outs.size(); i++) {
+                NdArray o = outs.get(i);
+                if (o.dtype() != io.piip4j.weights.DType.FLOAT32) {
+                    o = NdArray.ofFloats(o.toFloats(), o.shape());
+                }
+                Path f = outputDir.resolve("output_" + i + ".npy");
+                Npy.write(f, o);
+                written.add(f + " " + Arrays.toString(o.shape()));
+            }
+            written.forEach(System.out::println);
+        }
+        return 0;
+    }
+}

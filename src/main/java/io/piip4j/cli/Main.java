@@ -1,0 +1,44 @@
+package io.piip4j.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code piip}: the command line of piip4j. */
+@Command(name = "piip", mixinStandardHelpOptions = true, version = "piip4j 0.1.0",
+        description = "Parameter-Inverted Image Pyramid Networks on the JVM.",
+        subcommands = {ForwardCommand.class, ClassifyCommand.class, InfoCommand.class})
+public final class Main implements Runnable {
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces on errors.")
+    boolean verbose;
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (0 ok, 1 failure, 2 usage error). */
+    public static int run(String... args) {
+        boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (verbose) {
+                e.printStackTrace(cmd.getErr());
+            } else {
+                cmd.getErr().println("piip: " + Errors.oneLine(e));
+            }
+            return 1;
+        });
+        cli.setParameterExceptionHandler((e, a) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println("piip: " + e.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+            return 2;
+        });
+        return cli.execute(args);
+    }
+}

@@ -1,0 +1,19 @@
+package io.piip4j.weights;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/** Equality of arrays as files define it: same dtype, same shape, identical bytes. */
+final class ArrayAsserts {
+
+    private ArrayAsserts() {
+    }
+
+    static void assertSameArray(NdArray expected, NdArray actual, String what) {
+        assertNotNull(actual, what + ": missing");
+        assertEquals(expected.dtype(), actual.dtype(), what + ": dtype");
+        assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
+        assertEquals(expected.data().duplicate().rewind(), actual.data().duplicate().rewind(), what + ": bytes");
+    }
+}

@@ -30,20 +30,14 @@ public final class Tensors {
         };
     }
 
+    /** Matched by the native enum value: a Java switch over this JavaCPP enum mis-maps constants. */
     public static DType dtype(ScalarType s) {
-        return switch (s) {
-            case Float -> DType.FLOAT32;
-            case Double -> DType.FLOAT64;
-            case Half -> DType.FLOAT16;
-            case BFloat16 -> DType.BFLOAT16;
-            case Long -> DType.INT64;
-            case Int -> DType.INT32;
-            case Short -> DType.INT16;
-            case Char -> DType.INT8;
-            case Byte -> DType.UINT8;
-            case Bool -> DType.BOOL;
-            default -> throw new IllegalArgumentException("unsupported tensor type " + s);
-        };
+        for (DType d : DType.values()) {
+            if (scalarType(d).value == s.value) {
+                return d;
+            }
+        }
+        throw new IllegalArgumentException("unsupported tensor type " + s);
     }
 
     /** A tensor owning a copy of the array's data (native memory, CPU). */

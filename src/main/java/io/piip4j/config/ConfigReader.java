@@ -86,7 +86,8 @@ public final class ConfigReader {
     }
 
     static PiipConfig parseBackbone(JsonPath c, PiipConfig.Task task) {
-        String type = c.string("type", null);
+        // the released classification configs name no type: the branch count decides, as in build.py
+        String type = c.has("type") ? c.string("type", null) : inferType(c);
         Integer n = TYPES.get(type);
         if (n == null) {
             throw c.error("type", "unsupported model type '" + type + "' (expected PIIPTwoBranch, PIIPThreeBranch or PIIPFourBranch)");
@@ -114,6 +115,19 @@ public final class ConfigReader {
                 c.bool("separate_head", false), c.positive("num_classes", 1000), c.bool("use_cls_head", true));
         validate(c, cfg);
         return cfg;
+    }
+
+    private static String inferType(JsonPath c) {
+        int n = 0;
+        while (n < 4 && c.has("branch" + (n + 1))) {
+            n++;
+        }
+        for (Map.Entry<String, Integer> e : TYPES.entrySet()) {
+            if (e.getValue() == n) {
+                return e.getKey();
+            }
+        }
+        throw c.error("type", "missing, and no branch1/branch2 objects to infer the model type from");
     }
 
     private static double positiveNumber(JsonPath c, String key, double def) {

@@ -73,7 +73,14 @@ public final class PthReader {
     private PthReader() {
     }
 
-    /** The object the checkpoint holds: maps, lists, strings, numbers, booleans, null and tensors. */
+    /**
+     * The object the checkpoint holds. Dicts become insertion-ordered {@code Map}s, lists
+     * {@code List}s, tuples immutable {@code List}s, ints {@code Long} ({@code BigInteger} beyond
+     * 64 bits), floats {@code Double}, bytes {@code byte[]}, sets {@code Set}s, tensors read-only
+     * {@link NdArray}s, {@code argparse.Namespace} a {@code Map} of its fields, numpy scalars
+     * {@code Double}/{@code Long}/{@code Boolean}, and a global stored as a value (a dtype) a
+     * {@link PickleGlobal}.
+     */
     public static Object read(Path file) {
         return read(file, Options.DEFAULT);
     }

@@ -61,7 +61,7 @@ public final class PthWriter {
         String name = file.getFileName() == null ? "" : file.getFileName().toString();
         int dot = name.lastIndexOf('.');
         String stem = dot > 0 ? name.substring(0, dot) : name;
-        return stem.matches("[A-Za-z0-9_.-]{1,100}") ? stem : "archive";
+        return stem.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}") ? stem : "archive";
     }
 
     private static void entry(ZipOutputStream zip, CountingStream counter, String name, ByteBuffer data)

@@ -55,6 +55,7 @@ final class SafeUnpickler extends Unpickler {
     /** Python refuses to parse integers longer than this (CVE-2020-10735); so do we. */
     private static final int MAX_INT_DIGITS = 4300;
     private static final int MAX_KEY_NODES = 1000;
+    private static final long WORK_PER_BYTE = 4;
 
     private final AllowList allow;
     private final Storages storages;
@@ -62,6 +63,13 @@ final class SafeUnpickler extends Unpickler {
     private final Set<Object> inert = Collections.newSetFromMap(new IdentityHashMap<>());
     private ByteArrayInputStream in;
     private Object marker;
+    /**
+     * Work not paid for by pickle bytes (copying or hashing an object the memo hands out again and
+     * again) is counted against a budget proportional to the pickle's size, so no pickle can make
+     * the reader run for much longer than it takes to read it.
+     */
+    private long work;
+    private long workBudget;
 
     SafeUnpickler(AllowList allow, Storages storages) {
         this.allow = allow;
@@ -75,6 +83,8 @@ final class SafeUnpickler extends Unpickler {
         marker = stack.pop();
         memo.clear();
         inert.clear();
+        work = 0;
+        workBudget = WORK_PER_BYTE * pickle.length + (1 << 20);
         in = new ByteArrayInputStream(pickle);
         input = in;
         try {
@@ -144,7 +154,11 @@ final class SafeUnpickler extends Unpickler {
 
             case Opcodes.STRING:
             case Opcodes.UNICODE:
-                return super.dispatch(key);
+                try {
+                    return super.dispatch(key); // protocol 0 quoted/escaped text: razorvine decodes it
+                } catch (RuntimeException e) {
+                    throw new FormatProblem("corrupt pickle (bad text string)");
+                }
             case Opcodes.SHORT_BINSTRING: push(utf8(readBytes(readUByte()))); break;
             case Opcodes.BINSTRING: push(utf8(readBytes((int) readLE(4)))); break;
             case Opcodes.SHORT_BINUNICODE: push(utf8(readBytes(readUByte()))); break;
@@ -227,7 +241,7 @@ final class SafeUnpickler extends Unpickler {
             case Opcodes.GLOBAL: {
                 String module = readLine();
                 String name = readLine();
-                push(allow.resolve(module, name));
+                push(resolve(module, name));
                 break;
             }
             case Opcodes.STACK_GLOBAL: {
@@ -236,13 +250,13 @@ final class SafeUnpickler extends Unpickler {
                 if (!(module instanceof String m) || !(name instanceof String n)) {
                     throw new FormatProblem("STACK_GLOBAL with a non-string module or name");
                 }
-                push(allow.resolve(m, n));
+                push(resolve(m, n));
                 break;
             }
             case Opcodes.INST: {
                 String module = readLine();
                 String name = readLine();
-                PickleGlobal g = allow.resolve(module, name);
+                PickleGlobal g = resolve(module, name);
                 push(call(g, popMark(), Map.of()));
                 break;
             }
@@ -292,11 +306,25 @@ final class SafeUnpickler extends Unpickler {
 
     // ---- calls -------------------------------------------------------------------------------
 
+    private PickleGlobal resolve(String module, String name) {
+        spend(module.length() + name.length());
+        return allow.resolve(module, name);
+    }
+
+    private void spend(long units) {
+        work += units;
+        if (work > workBudget) {
+            throw new FormatProblem("pickle asks for far more work than its size justifies "
+                    + "(large objects copied over and over)");
+        }
+    }
+
     private Object call(PickleGlobal g, List<Object> args, Map<Object, Object> kwargs) {
         AllowList.Kind kind = allow.kind(g.qualifiedName());
         if (kind == null) {
             throw new GlobalRefused(g.qualifiedName());
         }
+        spend(1 + args.size() + kwargs.size());
         if (!kwargs.isEmpty() && kind != AllowList.Kind.NAMESPACE && kind != AllowList.Kind.TRUSTED) {
             throw new FormatProblem("keyword arguments to " + g + " are not supported");
         }
@@ -339,11 +367,14 @@ final class SafeUnpickler extends Unpickler {
                 if (args.size() == 1) {
                     Object src = args.get(0);
                     if (src instanceof Map<?, ?> other) {
+                        spend(other.size());
                         for (Map.Entry<?, ?> e : other.entrySet()) {
                             m.put(e.getKey(), e.getValue());
                         }
                     } else {
-                        for (Object pair : seq(src, "OrderedDict items")) {
+                        List<Object> pairs = seq(src, "OrderedDict items");
+                        spend(pairs.size());
+                        for (Object pair : pairs) {
                             List<Object> kv = seq(pair, "OrderedDict item");
                             if (kv.size() != 2) {
                                 throw new FormatProblem("OrderedDict item of length " + kv.size());
@@ -360,6 +391,7 @@ final class SafeUnpickler extends Unpickler {
                     return Tuple.EMPTY;
                 }
                 List<Object> dims = seq(args.get(0), "torch.Size");
+                spend(dims.size());
                 Object[] out = new Object[dims.size()];
                 for (int i = 0; i < out.length; i++) {
                     out[i] = asLong(dims.get(i), "torch.Size dimension");
@@ -410,7 +442,7 @@ final class SafeUnpickler extends Unpickler {
                 }
                 Object data = args.get(1);
                 byte[] bytes = data instanceof byte[] b ? b
-                        : data instanceof String s ? latin1(s) : null;
+                        : data instanceof String s && s.length() <= 16 ? latin1(s) : null;
                 if (bytes == null) {
                     throw new FormatProblem("numpy scalar of " + dtype + " holds a " + typeName(data) + ", not bytes");
                 }
@@ -422,6 +454,7 @@ final class SafeUnpickler extends Unpickler {
                     throw new FormatProblem("_codecs.encode of a " + typeName(args.get(0)));
                 }
                 Object enc = args.size() > 1 ? args.get(1) : "utf-8";
+                spend(s.length());
                 return encode(s, enc);
             }
             case SET: {
@@ -429,7 +462,9 @@ final class SafeUnpickler extends Unpickler {
                 Set<Object> s = new LinkedHashSet<>();
                 if (args.size() == 1) {
                     Object src = args.get(0);
-                    addAll(s, src instanceof Set<?> other ? new ArrayList<>(other) : seq(src, "set items"));
+                    List<Object> items = src instanceof Set<?> other ? new ArrayList<>(other) : seq(src, "set items");
+                    spend(items.size());
+                    addAll(s, items);
                 }
                 return s;
             }
@@ -440,12 +475,15 @@ final class SafeUnpickler extends Unpickler {
                 }
                 Object src = args.get(0);
                 if (src instanceof byte[] b) {
+                    spend(b.length);
                     return b.clone();
                 }
                 if (src instanceof String s) {
+                    spend(s.length());
                     return encode(s, args.size() > 1 ? args.get(1) : "utf-8");
                 }
                 List<Object> values = seq(src, "bytearray items");
+                spend(values.size());
                 byte[] out = new byte[values.size()];
                 for (int i = 0; i < out.length; i++) {
                     long v = asLong(values.get(i), "byte");
@@ -488,6 +526,7 @@ final class SafeUnpickler extends Unpickler {
         if (!(key instanceof String) && !(key instanceof Long)) {
             throw new FormatProblem("storage key is a " + typeName(key));
         }
+        spend(String.valueOf(key).length());
         long numel = asLong(t.get(4), "storage size");
         if (numel < 0) {
             throw new FormatProblem("storage '" + key + "' has negative size " + numel);
@@ -522,6 +561,7 @@ final class SafeUnpickler extends Unpickler {
     }
 
     private void mergeFields(Map<Object, Object> m, Map<?, ?> fields) {
+        spend(fields.size());
         for (Map.Entry<?, ?> e : fields.entrySet()) {
             m.put(e.getKey(), e.getValue());
         }
@@ -566,14 +606,17 @@ final class SafeUnpickler extends Unpickler {
             return count + 1;
         }
         if (k instanceof Tuple t) {
-            int c = count + 1;
-            for (Object o : t) {
-                c = hashableNodes(o, c);
-                if (c > MAX_KEY_NODES) {
-                    return c;
+            if (t.keyNodes == 0) {
+                int c = 1;
+                for (Object o : t) {
+                    c = hashableNodes(o, c);
+                    if (c > MAX_KEY_NODES) {
+                        break;
+                    }
                 }
+                t.keyNodes = c;
             }
-            return c;
+            return count + t.keyNodes;
         }
         throw new FormatProblem("unsupported dict key or set element of type " + typeName(k));
     }
@@ -643,8 +686,9 @@ final class SafeUnpickler extends Unpickler {
         throw new FormatProblem(what + " is a " + typeName(o) + ", not an int");
     }
 
-    private static long[] longs(Object o, String what) {
+    private long[] longs(Object o, String what) {
         List<Object> l = seq(o, what);
+        spend(l.size());
         long[] out = new long[l.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = asLong(l.get(i), what);

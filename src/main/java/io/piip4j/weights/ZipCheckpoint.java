@@ -27,6 +27,8 @@ final class ZipCheckpoint implements SafeUnpickler.Storages, Closeable {
     /** Strided views may copy this much beyond {@link #COPY_FACTOR} times the storages read. */
     private static final long COPY_ALLOWANCE = 64L << 20;
     private static final long COPY_FACTOR = 4;
+    /** torch never compresses; a compressed checkpoint may expand to this many times its file. */
+    private static final long MAX_INFLATE_FACTOR = 4;
 
     private final ZipFile zip;
     private final long fileSize;
@@ -34,6 +36,9 @@ final class ZipCheckpoint implements SafeUnpickler.Storages, Closeable {
     private final Map<String, byte[]> cache = new HashMap<>();
     private long loadedBytes;
     private long copiedBytes;
+    /** Bytes read from stored entries: a zip whose entries do not overlap cannot exceed its file. */
+    private long storedBytes;
+    private long inflatedBytes;
 
     private ZipCheckpoint(ZipFile zip, long fileSize, String prefix) {
         this.zip = zip;
@@ -148,6 +153,13 @@ final class ZipCheckpoint implements SafeUnpickler.Storages, Closeable {
         if (!stored && (csize < 0 || size > csize * MAX_DEFLATE_RATIO + 1024)) {
             throw corrupt(what + " claims an impossible compression ratio");
         }
+        if (stored && storedBytes + size > fileSize) {
+            throw corrupt("entries overlap: " + what + " takes the data read past the file's " + fileSize + " bytes");
+        }
+        if (!stored && inflatedBytes + size > MAX_INFLATE_FACTOR * fileSize + COPY_ALLOWANCE) {
+            throw new FormatProblem("compressed entries expand to more than " + MAX_INFLATE_FACTOR
+                    + " times the file's size (a zip bomb?)");
+        }
         try (InputStream in = zip.getInputStream(e)) {
             byte[] b;
             if (stored) {
@@ -163,6 +175,11 @@ final class ZipCheckpoint implements SafeUnpickler.Storages, Closeable {
             }
             if (in.read() >= 0) {
                 throw corrupt(what + " holds more bytes than recorded");
+            }
+            if (stored) {
+                storedBytes += size;
+            } else {
+                inflatedBytes += size;
             }
             CRC32 crc = new CRC32();
             crc.update(b);

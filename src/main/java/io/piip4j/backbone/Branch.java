@@ -81,4 +81,18 @@ public abstract class Branch extends Module {
         Tensor normed = ((Norm) norm).forward(patchTokens);
         return head.forward(normed.select(1, 0));
     }
+
+    /**
+     * The logits of the branch used alone, as {@code vit_models.forward}: the final norm over the
+     * class token and patch tokens, then the head on the class token (or on the token mean where
+     * the branch has none). Used by the single-branch ViT baseline.
+     */
+    public Tensor standaloneLogits(Embedded e) {
+        Tensor x = e.cls() == null ? e.tokens() : F.cat(1, e.cls(), e.tokens());
+        Tensor normed = ((Norm) norm).forward(x);
+        Tensor pooled = e.cls() == null
+                ? normed.mean(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional())
+                : normed.select(1, 0);
+        return head.forward(pooled);
+    }
 }

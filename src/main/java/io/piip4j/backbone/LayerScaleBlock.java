@@ -1,6 +1,7 @@
 package io.piip4j.backbone;
 
 import io.piip4j.nn.Attention;
+import io.piip4j.nn.DropPath;
 import io.piip4j.nn.WindowedAttention;
 import io.piip4j.nn.LayerNorm;
 import io.piip4j.nn.Mlp;
@@ -19,22 +20,40 @@ public final class LayerScaleBlock extends Module implements TokenBlock {
     private final Attention attn;
     private final LayerNorm norm2;
     private final Mlp mlp;
+    private double dropPath;
 
     public LayerScaleBlock(long dim, int heads, long mlpHidden, boolean qkvBias, int windowSize) {
+        this(dim, heads, mlpHidden, qkvBias, windowSize, WindowedAttention.Padding.AFTER_QKV, false);
+    }
+
+    /**
+     * @param padding  where a windowed block pads a grid not divisible by the window: the reference's
+     *                 plain implementation pads q/k/v ({@code AFTER_QKV}), its flash-attention one
+     *                 ({@code use_flash_attn}) the tokens ({@code BEFORE_QKV})
+     * @param tanhGelu the {@code fused_mlp} MLP's approximate GELU
+     */
+    public LayerScaleBlock(long dim, int heads, long mlpHidden, boolean qkvBias, int windowSize,
+            WindowedAttention.Padding padding, boolean tanhGelu) {
         this.gamma1 = parameter("gamma_1", dim);
         this.gamma2 = parameter("gamma_2", dim);
         this.norm1 = child("norm1", new LayerNorm(dim, 1e-6));
         this.attn = child("attn", windowSize > 0
-                ? new WindowedAttention(dim, heads, qkvBias, null, 1e-6, windowSize, WindowedAttention.Padding.AFTER_QKV)
+                ? new WindowedAttention(dim, heads, qkvBias, null, 1e-6, windowSize, padding)
                 : new Attention(dim, heads, qkvBias, null, 1e-6));
         this.norm2 = child("norm2", new LayerNorm(dim, 1e-6));
-        this.mlp = child("mlp", new Mlp(dim, mlpHidden));
+        this.mlp = child("mlp", new Mlp(dim, mlpHidden, tanhGelu));
+    }
+
+    /** The block's stochastic-depth rate ({@code drop_path}), active in training mode only. */
+    @Override
+    public void setDropPath(double rate) {
+        this.dropPath = rate;
     }
 
     @Override
     public Tensor forward(Tensor x, long h, long w) {
         Tensor a = attn.forward(norm1.forward(x), h, w);
-        x = x.add(gamma1.get().mul(a));
-        return x.add(gamma2.get().mul(mlp.forward(norm2.forward(x))));
+        x = x.add(DropPath.apply(gamma1.get().mul(a), dropPath, isTraining()));
+        return x.add(DropPath.apply(gamma2.get().mul(mlp.forward(norm2.forward(x))), dropPath, isTraining()));
     }
 }

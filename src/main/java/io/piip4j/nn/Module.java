@@ -13,6 +13,8 @@ import java.util.Map;
 public abstract class Module implements AutoCloseable {
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
+    /** As {@code nn.Module.training}: stochastic layers (drop path) act only while set. */
+    private boolean training;
 
     protected final Parameter parameter(String name, long... shape) {
         Parameter p = new Parameter(shape);
@@ -38,11 +40,25 @@ public abstract class Module implements AutoCloseable {
 
     private void collect(String prefix, Map<String, Parameter> out) {
         parameters.forEach((k, v) -> out.put(prefix + k, v));
-        children.forEach((k, v) -> v.collect(prefix + k + ".", out));
+        // an unnamed child's parameters sit directly under this module: a wrapper keeps the
+        // state-dict keys of the module it wraps
+        children.forEach((k, v) -> v.collect(k.isEmpty() ? prefix : prefix + k + ".", out));
     }
 
     public final Map<String, Module> children() {
         return Collections.unmodifiableMap(children);
+    }
+
+    /** Sets training mode on this module and every descendant, as {@code model.train(mode)}. */
+    public final void train(boolean mode) {
+        training = mode;
+        for (Module c : children.values()) {
+            c.train(mode);
+        }
+    }
+
+    public final boolean isTraining() {
+        return training;
     }
 
     public final long numParameters() {
@@ -58,6 +74,17 @@ public abstract class Module implements AutoCloseable {
     public void close() {
         for (Parameter p : new ArrayList<>(namedParameters().values())) {
             p.release();
+        }
+    }
+
+    /**
+     * {@code nn.Sequential} where only some members have weights: each weighted member is registered
+     * at its index, so the parameter-free ones (activations, pooling, permutes) keep their place in
+     * the names ({@code fpn1.0}, {@code fpn1.1}, {@code fpn1.3}).
+     */
+    public static final class Sequential extends Module {
+        public <M extends Module> M at(int index, M m) {
+            return child(Integer.toString(index), m);
         }
     }
 

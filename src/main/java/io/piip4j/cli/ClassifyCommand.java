@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,7 +27,7 @@ final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "Classification config (JSON).")
     String config;
 
-    @Option(names = "--weights", required = true, description = "PyTorch checkpoint (.pth).")
+    @Option(names = "--weights", required = true, description = "Checkpoint: PyTorch (.pth) or .safetensors.")
     Path weights;
 
     @Option(names = "--top", defaultValue = "5", description = "How many classes to list (default ${DEFAULT-VALUE}).")
@@ -34,6 +35,9 @@ final class ClassifyCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
+
+    @Mixin
+    CheckpointOptions checkpoint = new CheckpointOptions();
 
     @Option(names = "--threads", description = "Engine threads (default: all cores).")
     Integer threads;
@@ -54,7 +58,8 @@ final class ClassifyCommand implements Callable<Integer> {
         for (Path p : images) {
             decoded.put(p, ImageNetTransform.read(p));
         }
-        try (PiipModel model = PiipModel.load(Inputs.config(config), Inputs.existing(weights, "weights file"), true)) {
+        try (PiipModel model = PiipModel.load(Inputs.config(config), Inputs.existing(weights, "weights file"), true,
+                checkpoint.options())) {
             ImageClassifier classifier = model.newClassifier();
             ObjectMapper mapper = new ObjectMapper();
             ArrayNode results = mapper.createArrayNode();

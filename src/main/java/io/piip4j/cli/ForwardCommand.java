@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code piip forward}: one forward pass on a given input tensor, outputs as .npy. */
@@ -20,7 +21,7 @@ final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "case.json, released config or backbone config (JSON).")
     String config;
 
-    @Option(names = "--weights", required = true, description = "PyTorch checkpoint (.pth).")
+    @Option(names = "--weights", required = true, description = "Checkpoint: PyTorch (.pth) or .safetensors.")
     Path weights;
 
     @Option(names = "--input", required = true, description = ".npy, or .pth holding a tensor or a dict with key 'input'.")
@@ -28,6 +29,9 @@ final class ForwardCommand implements Callable<Integer> {
 
     @Option(names = "--output-dir", required = true, description = "Folder for output_0.npy, output_1.npy, …")
     Path outputDir;
+
+    @Mixin
+    CheckpointOptions checkpoint = new CheckpointOptions();
 
     @Option(names = "--threads", description = "Engine threads (default: all cores).")
     Integer threads;
@@ -37,8 +41,9 @@ final class ForwardCommand implements Callable<Integer> {
         if (threads != null) {
             Inference.setThreads(threads);
         }
-        NdArray x = Inputs.tensor(input);
-        try (PiipModel model = PiipModel.load(Inputs.config(config), Inputs.existing(weights, "weights file"), true)) {
+        NdArray x = Inputs.tensor(input, checkpoint.options());
+        try (PiipModel model = PiipModel.load(Inputs.config(config), Inputs.existing(weights, "weights file"), true,
+                checkpoint.options())) {
             if (x.dtype() != io.piip4j.weights.DType.FLOAT32) {
                 x = NdArray.ofFloats(x.toFloats(), x.shape());
             }

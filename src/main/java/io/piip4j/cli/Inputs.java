@@ -31,13 +31,13 @@ final class Inputs {
     }
 
     /** A tensor from a .npy, or from a .pth holding a tensor or a dict with key "input". */
-    static NdArray tensor(Path file) {
+    static NdArray tensor(Path file, PthReader.Options options) {
         existing(file, "input file");
         String name = file.getFileName().toString();
         if (name.endsWith(".npy")) {
             return Npy.read(file);
         }
-        Object o = PthReader.read(file);
+        Object o = PthReader.read(file, options);
         if (o instanceof NdArray a) {
             return a;
         }

@@ -7,6 +7,7 @@ import io.piip4j.config.ConfigReader;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.tensor.Inference;
 import io.piip4j.tensor.Tensors;
+import io.piip4j.weights.Checkpoints;
 import io.piip4j.weights.LoadReport;
 import io.piip4j.weights.NdArray;
 import io.piip4j.weights.PthReader;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.bytedeco.pytorch.Tensor;
@@ -43,9 +45,17 @@ public final class PiipModel implements AutoCloseable {
         this.loadReport = loadReport;
     }
 
-    /** Reads the config (case.json, released config or bare backbone JSON) and a checkpoint, strictly. */
+    /**
+     * Reads the config (case.json, released config or bare backbone JSON) and a checkpoint
+     * ({@code .pth} from {@code torch.save}, or {@code .safetensors}), strictly.
+     */
     public static PiipModel load(Path config, Path weights) {
         return load(ConfigReader.read(config), weights, true);
+    }
+
+    /** As {@link #load(Path, Path)}, reading a {@code .pth} with the given options (e.g. trusted globals). */
+    public static PiipModel load(Path config, Path weights, PthReader.Options options) {
+        return load(ConfigReader.read(config), weights, true, options);
     }
 
     /**
@@ -53,9 +63,18 @@ public final class PiipModel implements AutoCloseable {
      *               nothing else is; otherwise load what matches and report the rest
      */
     public static PiipModel load(PiipConfig config, Path weights, boolean strict) {
+        return load(config, weights, strict, PthReader.Options.DEFAULT);
+    }
+
+    /**
+     * @param options how a {@code .pth} is read: globals trusted beyond the safe allow-list, the
+     *                pickle size cap ({@code .safetensors} files need none)
+     */
+    public static PiipModel load(PiipConfig config, Path weights, boolean strict, PthReader.Options options) {
+        Map<String, NdArray> stateDict = Checkpoints.readStateDict(weights, options);
         PiipNetwork net = PiipNetwork.build(config);
         try {
-            LoadReport report = StateDictLoader.load(net, PthReader.readStateDict(weights), strict, weights.getFileName().toString());
+            LoadReport report = StateDictLoader.load(net, stateDict, strict, weights.getFileName().toString());
             if (report.loaded() == 0) {
                 throw new ConfigException(weights.getFileName() + ": no tensor of the checkpoint matches the model (" + report.summary() + ")");
             }

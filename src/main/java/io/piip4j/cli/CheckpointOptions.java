@@ -1,0 +1,18 @@
+package io.piip4j.cli;
+
+import io.piip4j.weights.PthReader;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** How the commands that read checkpoints read them: {@code --trust-global}, repeatable. */
+final class CheckpointOptions {
+    @Option(names = "--trust-global", paramLabel = "MODULE.NAME",
+            description = "Also accept this pickle global in .pth files, beyond the safe allow-list (repeatable). "
+                    + "Calling it builds an inert map of its arguments: nothing runs. Only for files you trust.")
+    List<String> trustedGlobals = new ArrayList<>();
+
+    PthReader.Options options() {
+        return PthReader.Options.DEFAULT.trust(trustedGlobals);
+    }
+}

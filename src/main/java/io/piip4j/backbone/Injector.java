@@ -2,6 +2,7 @@ package io.piip4j.backbone;
 
 import io.piip4j.nn.ConvFFN;
 import io.piip4j.nn.CrossAttention;
+import io.piip4j.nn.DropPath;
 import io.piip4j.nn.LayerNorm;
 import io.piip4j.nn.MSDeformAttn;
 import io.piip4j.nn.Module;
@@ -22,6 +23,8 @@ public final class Injector extends Module {
     private final CrossAttention crossAttn;
     private final ConvFFN ffn;
     private final LayerNorm ffnNorm;
+    /** {@code interaction_drop_path_rate}: stochastic depth on the ConvFFN branch, as the reference. */
+    private double dropPath;
 
     public Injector(long dim, long dimFeat, String attnType, int numHeads, int nPoints, double deformRatio,
             boolean withCffn, double cffnRatio) {
@@ -45,6 +48,11 @@ public final class Injector extends Module {
         }
     }
 
+    /** Sets the stochastic-depth rate of the ConvFFN residual (training mode only). */
+    public void setDropPath(double rate) {
+        this.dropPath = rate;
+    }
+
     /**
      * @param query tokens (B, H·W, C) of the receiving branch, on an h×w grid
      * @param feat  the neighbour's (projected) tokens
@@ -65,7 +73,7 @@ public final class Injector extends Module {
         }
         query = query.add(caGamma.get().mul(attn));
         if (ffn != null) {
-            query = query.add(cffnGamma.get().mul(ffn.forward(ffnNorm.forward(query), h, w)));
+            query = query.add(cffnGamma.get().mul(DropPath.apply(ffn.forward(ffnNorm.forward(query), h, w), dropPath, isTraining())));
         }
         return query;
     }

@@ -3,6 +3,8 @@ package io.piip4j.backbone;
 import io.piip4j.config.BranchConfig;
 import io.piip4j.config.BranchKind;
 import io.piip4j.config.ConfigException;
+import io.piip4j.nn.ConvTranspose2d;
+import io.piip4j.nn.LayerNorm;
 import io.piip4j.nn.Linear;
 import io.piip4j.nn.Module;
 import io.piip4j.nn.Norm;
@@ -10,10 +12,12 @@ import io.piip4j.tensor.F;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * One ViT of the pyramid: patch/position embedding, its blocks (run in groups between
  * interactions) and, for classification with separate heads, its own final norm and head.
+ * Parameter names are the reference's, so checkpoints load by name.
  */
 public abstract class Branch extends Module {
     protected final BranchConfig config;
@@ -28,9 +32,66 @@ public abstract class Branch extends Module {
         return switch (cfg.kind()) {
             case DEIT -> new DeitBranch(cfg, withHead);
             case INTERNVIT -> new InternVitBranch(cfg, withHead);
-            default -> throw new ConfigException(cfg.name() + ": branch kind " + cfg.kind().name().toLowerCase()
-                    + " (pretrained '" + cfg.pretrained() + "') is not supported yet");
+            default -> throw unsupported(cfg);
         };
+    }
+
+    /**
+     * A branch of the detection / segmentation backbones. BEiT, Uni-Perceiver and ConvNeXt
+     * branches are built with their parameters' shapes only (enough to count and name them);
+     * running them fails.
+     */
+    public static Branch createDense(BranchConfig cfg) {
+        return switch (cfg.kind()) {
+            case DEIT -> new DeitBranch(cfg, false, true);
+            case INTERNVIT -> new InternVitBranch(cfg, false, true);
+            case BEIT -> new BeitBranch(cfg);
+            case UNIPERCEIVER -> new UniPerceiverBranch(cfg);
+            case CONVNEXT -> new ConvNextBranch(cfg);
+        };
+    }
+
+    /** The error for a branch kind this port can describe but not run. */
+    public static ConfigException unsupported(BranchConfig cfg) {
+        return new ConfigException(cfg.name() + ": branch kind " + cfg.kind().label() + " (pretrained '"
+                + cfg.pretrained() + "') is not supported yet");
+    }
+
+    /**
+     * The single-branch baselines' own output layers ({@code with_fpn}): {@code up1} = transposed
+     * conv, channels-first LayerNorm, GELU, transposed conv; {@code up2} = transposed conv;
+     * {@code up3} identity; {@code up4} max-pool. InternViT6B's {@code with_final_norm} adds a
+     * LayerNorm at the end of each. Shapes only: PIIP never runs them.
+     */
+    protected final void addUpLayers(boolean internStyle, boolean finalNorm) {
+        long d = config.embedDim();
+        Sequential up1 = child("up1", new Sequential());
+        up1.at(0, new ConvTranspose2d(d, d, 2, 2));
+        up1.at(1, new LayerNorm(d, 1e-6));
+        up1.at(3, new ConvTranspose2d(d, d, 2, 2));
+        Sequential up2 = child("up2", new Sequential());
+        up2.at(0, new ConvTranspose2d(d, d, 2, 2));
+        if (internStyle && finalNorm) {
+            up1.at(4, new LayerNorm(d, 1e-6));
+            up2.at(1, new LayerNorm(d, 1e-6));
+            child("up3", new Sequential()).at(1, new LayerNorm(d, 1e-6));
+            child("up4", new Sequential()).at(1, new LayerNorm(d, 1e-6));
+        }
+    }
+
+    /**
+     * A position-embedding table (1, g·g, C) on its g×g grid, resized bicubically (in float32,
+     * align_corners=False) to h×w tokens, as the reference's {@code _get_pos_embed}.
+     */
+    protected static Tensor resizedPosEmbed(Tensor table, long g, long h, long w) {
+        long dim = table.size(2);
+        Tensor grid = table.reshape(1, g, g, dim).permute(0, 3, 1, 2).to(ScalarType.Float);
+        return F.interpolateBicubic(grid, h, w).reshape(1, -1, h * w).permute(0, 2, 1);
+    }
+
+    /** Whether this port can run the branch (not only describe its parameters). */
+    public boolean runnable() {
+        return config.kind().runnable();
     }
 
     /** Registers the final norm and classification head used by {@code separate_head}. */

@@ -27,6 +27,15 @@ public record DeformInputs(Tensor reference, long featH, long featW) {
         return new DeformInputs(referencePoints(ceilDiv(h), ceilDiv(w)), ceilDiv(hk), ceilDiv(wk));
     }
 
+    /**
+     * The dense backbones' geometry: queries on the {@code (qh, qw)} image's grid at stride
+     * {@code qRatio}, keys on the {@code (kh, kw)} image's grid at stride {@code kRatio} (floor
+     * division, as the reference's {@code //}).
+     */
+    public static DeformInputs between(long qh, long qw, long qRatio, long kh, long kw, long kRatio) {
+        return new DeformInputs(referencePoints(qh / qRatio, qw / qRatio), kh / kRatio, kw / kRatio);
+    }
+
     private static long ceilDiv(long v) {
         return (v + PATCH - 1) / PATCH;
     }

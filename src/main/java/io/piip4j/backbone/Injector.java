@@ -12,7 +12,8 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * One direction of an interaction unit: the query branch attends to its neighbour's features
  * (deformable or plain cross-attention) and adds the result scaled by {@code ca_gamma}; an optional
- * ConvFFN follows, scaled by {@code cffn_gamma}.
+ * ConvFFN follows, scaled by {@code cffn_gamma}. With {@code norm_layer: "none"} (the InternViT-6B
+ * configs) the query / feature / FFN norms are identities and have no weights.
  */
 public final class Injector extends Module {
     private final Parameter caGamma;
@@ -27,11 +28,11 @@ public final class Injector extends Module {
     private double dropPath;
 
     public Injector(long dim, long dimFeat, String attnType, int numHeads, int nPoints, double deformRatio,
-            boolean withCffn, double cffnRatio) {
+            boolean withCffn, double cffnRatio, boolean withNorm) {
         this.caGamma = parameter("ca_gamma", dim);
         this.cffnGamma = withCffn ? parameter("cffn_gamma", dim) : null;
-        this.queryNorm = child("query_norm", new LayerNorm(dim, 1e-6));
-        this.featNorm = child("feat_norm", new LayerNorm(dimFeat, 1e-6));
+        this.queryNorm = withNorm ? child("query_norm", new LayerNorm(dim, 1e-6)) : null;
+        this.featNorm = withNorm ? child("feat_norm", new LayerNorm(dimFeat, 1e-6)) : null;
         if (attnType.equals("deform")) {
             this.deformAttn = child("attn", new MSDeformAttn(dim, numHeads, nPoints, deformRatio, dimFeat));
             this.crossAttn = null;
@@ -41,7 +42,7 @@ public final class Injector extends Module {
         }
         if (withCffn) {
             this.ffn = child("ffn", new ConvFFN(dim, (long) (dim * cffnRatio)));
-            this.ffnNorm = child("ffn_norm", new LayerNorm(dim, 1e-6));
+            this.ffnNorm = withNorm ? child("ffn_norm", new LayerNorm(dim, 1e-6)) : null;
         } else {
             this.ffn = null;
             this.ffnNorm = null;
@@ -59,8 +60,8 @@ public final class Injector extends Module {
      * @param where reference points and the neighbour's grid; null for plain cross-attention
      */
     public Tensor forward(Tensor query, Tensor feat, DeformInputs where, long h, long w) {
-        Tensor q = queryNorm.forward(query);
-        Tensor f = featNorm.forward(feat);
+        Tensor q = queryNorm == null ? query : queryNorm.forward(query);
+        Tensor f = featNorm == null ? feat : featNorm.forward(feat);
         Tensor attn;
         if (deformAttn != null) {
             if (where.featH() * where.featW() != feat.size(1)) {
@@ -73,7 +74,7 @@ public final class Injector extends Module {
         }
         query = query.add(caGamma.get().mul(attn));
         if (ffn != null) {
-            query = query.add(cffnGamma.get().mul(DropPath.apply(ffn.forward(ffnNorm.forward(query), h, w), dropPath, isTraining())));
+            query = query.add(cffnGamma.get().mul(DropPath.apply(ffn.forward(ffnNorm == null ? query : ffnNorm.forward(query), h, w), dropPath, isTraining())));
         }
         return query;
     }

@@ -16,7 +16,7 @@ public final class InteractionUnit extends Module {
     private final Injector branch1to2;
 
     public InteractionUnit(long dim1, long dim2, String attnType, int heads, int nPoints, double deformRatio,
-            boolean withCffn, double cffnRatio, boolean withProj) {
+            boolean withCffn, double cffnRatio, boolean withProj, boolean withNorm) {
         if (withProj) {
             this.branch2to1Proj = child("branch2to1_proj", new Linear(dim2, dim1));
             this.branch1to2Proj = child("branch1to2_proj", new Linear(dim1, dim2));
@@ -25,9 +25,9 @@ public final class InteractionUnit extends Module {
             this.branch1to2Proj = null;
         }
         this.branch2to1 = child("branch2to1_injector", new Injector(dim1, withProj ? dim1 : dim2, attnType, heads,
-                nPoints, deformRatio, withCffn, cffnRatio));
+                nPoints, deformRatio, withCffn, cffnRatio, withNorm));
         this.branch1to2 = child("branch1to2_injector", new Injector(dim2, withProj ? dim2 : dim1, attnType, heads,
-                nPoints, deformRatio, withCffn, cffnRatio));
+                nPoints, deformRatio, withCffn, cffnRatio, withNorm));
     }
 
     /** Returns the updated pair {x1, x2}. */

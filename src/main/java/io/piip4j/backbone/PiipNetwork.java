@@ -1,6 +1,6 @@
 package io.piip4j.backbone;
 
-import io.piip4j.config.ConfigException;
+import io.piip4j.config.BranchConfig;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.nn.Module;
 import java.util.List;
@@ -13,11 +13,33 @@ public abstract class PiipNetwork extends Module {
     /** The outputs in the reference's order (classification: logits; dense: the feature maps). */
     public abstract List<Tensor> forwardOutputs(Tensor image);
 
-    /** The model the configuration describes, with unallocated weights. */
+    /**
+     * The model the configuration describes, with unallocated weights, ready to run once weights
+     * are set. Fails with a {@link io.piip4j.config.ConfigException} naming the branch and its kind
+     * where a branch kind cannot run yet (BEiT, Uni-Perceiver, ConvNeXt), and for the single-branch
+     * baselines.
+     */
     public static PiipNetwork build(PiipConfig cfg) {
+        if (cfg.isBaseline()) {
+            throw BaselineBackbone.notRunnable(cfg);
+        }
+        for (BranchConfig b : cfg.branches()) {
+            if (!b.kind().runnable()) {
+                throw Branch.unsupported(b);
+            }
+        }
+        return structure(cfg);
+    }
+
+    /**
+     * The module tree of any configuration this port can read, parameters declared with their
+     * shapes and nothing allocated: for counting ({@code piip info}) and checking checkpoints,
+     * including branch kinds and baselines that cannot run yet.
+     */
+    public static PiipNetwork structure(PiipConfig cfg) {
         if (cfg.task() == PiipConfig.Task.CLASSIFICATION) {
             return new PiipClassifier(cfg);
         }
-        throw new ConfigException("dense-prediction backbones (detection / segmentation) are not supported yet");
+        return cfg.isBaseline() ? new BaselineBackbone(cfg) : new PiipDenseBackbone(cfg);
     }
 }

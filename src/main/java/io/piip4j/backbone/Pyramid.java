@@ -19,13 +19,13 @@ public final class Pyramid {
     /** Builds the interaction stages of a config. */
     public static ModuleList<InteractionBlock> interactions(PiipConfig cfg) {
         ModuleList<InteractionBlock> stages = new ModuleList<>();
-        List<BranchConfig> b = cfg.branches();
         for (int k = 0; k < cfg.numInteractions(); k++) {
             List<InteractionUnit> units = new ArrayList<>();
-            for (int i = 0; i + 1 < b.size(); i++) {
-                units.add(new InteractionUnit(b.get(i).embedDim(), b.get(i + 1).embedDim(), cfg.interactAttnType(),
-                        cfg.deformNumHeads(), cfg.nPoints(), cfg.deformRatio(), cfg.withCffn(), cfg.cffnRatio(),
-                        cfg.interactionProj()));
+            for (int i = 0; i + 1 < cfg.numBranches(); i++) {
+                // each side's width where the interaction taps it (ConvNeXt widths grow stage by stage)
+                units.add(new InteractionUnit(cfg.interactionDim(i, k), cfg.interactionDim(i + 1, k),
+                        cfg.interactAttnType(), cfg.deformNumHeads(), cfg.nPoints(), cfg.deformRatio(), cfg.withCffn(),
+                        cfg.cffnRatio(), cfg.interactionProj(), cfg.injectorNorm()));
             }
             stages.add(new InteractionBlock(units));
         }
@@ -56,9 +56,51 @@ public final class Pyramid {
         return out;
     }
 
+    /**
+     * The dense backbones' sampling geometry, per interaction k and neighbouring pair (i, i+1):
+     * {@code [k][i][0]} where branch i's queries sample branch i+1, {@code [k][i][1]} the reverse.
+     * Each side's grid is its image size floor-divided by its downsample ratio at the interaction
+     * ({@code deform_inputs_1_vit / _2_vit}); PIIPTwoBranch and PIIPFourBranch use their default 16.
+     * Null entries for plain cross-attention.
+     */
+    public static DeformInputs[][][] denseDeformInputs(PiipConfig cfg, List<Tensor> images) {
+        int n = images.size();
+        DeformInputs[][][] out = new DeformInputs[cfg.numInteractions()][n - 1][2];
+        if (!cfg.interactAttnType().equals("deform")) {
+            return out;
+        }
+        boolean perBlockRatios = n == 3;
+        for (int k = 0; k < cfg.numInteractions(); k++) {
+            for (int i = 0; i + 1 < n; i++) {
+                BranchConfig a = cfg.branches().get(i);
+                BranchConfig b = cfg.branches().get(i + 1);
+                long ra = perBlockRatios ? a.blockDownsampleRatios()[a.interactionLayer(k)] : DeformInputs.PATCH;
+                long rb = perBlockRatios ? b.blockDownsampleRatios()[b.interactionLayer(k)] : DeformInputs.PATCH;
+                Tensor small = images.get(i);
+                Tensor large = images.get(i + 1);
+                out[k][i][0] = DeformInputs.between(small.size(2), small.size(3), ra, large.size(2), large.size(3), rb);
+                out[k][i][1] = DeformInputs.between(large.size(2), large.size(3), rb, small.size(2), small.size(3), ra);
+            }
+        }
+        return out;
+    }
+
     /** Runs every block group and interaction; {@code x} holds each branch's embedded tokens. */
     public static List<Branch.Embedded> run(PiipConfig cfg, List<Branch> branches, ModuleList<InteractionBlock> stages,
             List<Branch.Embedded> x, DeformInputs[][] where) {
+        DeformInputs[][][] perStage = new DeformInputs[stages.size()][][];
+        java.util.Arrays.fill(perStage, where);
+        return run(cfg, branches, stages, x, perStage, (k, cur) -> { });
+    }
+
+    /**
+     * As {@link #run(PiipConfig, List, ModuleList, List, DeformInputs[][])} with geometry per
+     * interaction; {@code afterInteraction} sees the branches' tokens after each interaction (the
+     * intermediate merges of the regular-FPN outputs).
+     */
+    public static List<Branch.Embedded> run(PiipConfig cfg, List<Branch> branches, ModuleList<InteractionBlock> stages,
+            List<Branch.Embedded> x, DeformInputs[][][] where,
+            java.util.function.BiConsumer<Integer, List<Branch.Embedded>> afterInteraction) {
         List<Branch.Embedded> cur = new ArrayList<>(x);
         for (int k = 0; k < stages.size(); k++) {
             for (int i = 0; i < branches.size(); i++) {
@@ -69,10 +111,12 @@ public final class Pyramid {
             for (int i = units.size() - 1; i >= 0; i--) {
                 Branch.Embedded a = cur.get(i);
                 Branch.Embedded b = cur.get(i + 1);
-                Tensor[] y = units.get(i).forward(a.tokens(), b.tokens(), where[i][0], where[i][1], a.h(), a.w(), b.h(), b.w());
+                Tensor[] y = units.get(i).forward(a.tokens(), b.tokens(), where[k][i][0], where[k][i][1], a.h(), a.w(),
+                        b.h(), b.w());
                 cur.set(i, new Branch.Embedded(y[0], a.cls(), a.h(), a.w()));
                 cur.set(i + 1, new Branch.Embedded(y[1], b.cls(), b.h(), b.w()));
             }
+            afterInteraction.accept(k, cur);
         }
         return cur;
     }

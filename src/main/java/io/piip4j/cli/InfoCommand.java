@@ -26,7 +26,9 @@ final class InfoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PiipConfig cfg = Inputs.config(config);
         ParameterCount count;
-        try (PiipNetwork net = PiipNetwork.build(cfg)) {
+        // the structure only: branch kinds that cannot run yet (BEiT, Uni-Perceiver, ConvNeXt) and
+        // single-branch baselines are described and counted too
+        try (PiipNetwork net = PiipNetwork.structure(cfg)) {
             count = ParameterCount.of(net);
         }
         if (json) {
@@ -40,8 +42,13 @@ final class InfoCommand implements Callable<Integer> {
             System.out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(root));
             return 0;
         }
-        System.out.printf(Locale.ROOT, "%s (%s), %d interactions, %s cross-attention%n", cfg.typeName(),
-                cfg.task().name().toLowerCase(Locale.ROOT), cfg.numInteractions(), cfg.interactAttnType());
+        if (cfg.isBaseline()) {
+            System.out.printf(Locale.ROOT, "%s (single-branch baseline, %s)%n", cfg.typeName(),
+                    cfg.task().name().toLowerCase(Locale.ROOT));
+        } else {
+            System.out.printf(Locale.ROOT, "%s (%s), %d interactions, %s cross-attention%n", cfg.typeName(),
+                    cfg.task().name().toLowerCase(Locale.ROOT), cfg.numInteractions(), cfg.interactAttnType());
+        }
         for (BranchConfig b : cfg.branches()) {
             System.out.printf(Locale.ROOT, "  %-8s %-9s %4dpx  dim %4d  depth %2d  heads %2d%n", b.name(),
                     b.kind().name().toLowerCase(Locale.ROOT), b.imgSize(), b.embedDim(), b.depth(), b.numHeads());

@@ -1,5 +1,7 @@
 package io.piip4j.config;
 
+import java.util.Locale;
+
 /** The block architecture of one branch. */
 public enum BranchKind {
     /** DeiT / DeiT III style ViT with layer-scale blocks ({@code model_type: deit}). */
@@ -10,7 +12,7 @@ public enum BranchKind {
     UNIPERCEIVER,
     CONVNEXT;
 
-    /** The reference's choice of block type from a dense branch's {@code pretrained} name. */
+    /** The reference's choice of block type from a dense branch's {@code pretrained} name (PIIPThreeBranch). */
     public static BranchKind fromPretrainedName(String pretrained) {
         String p = pretrained == null ? "" : pretrained;
         if (p.contains("deit")) {
@@ -23,5 +25,27 @@ public enum BranchKind {
             return CONVNEXT;
         }
         return INTERNVIT;
+    }
+
+    /**
+     * The choice for a dense model with this many branches: PIIPTwoBranch knows only DeiT and
+     * InternViT (anything not named deit is InternViT-style), PIIPFourBranch builds every branch as
+     * DeiT whatever its name; PIIPThreeBranch knows all kinds.
+     */
+    public static BranchKind forDenseBranch(String pretrained, int numBranches) {
+        return switch (numBranches) {
+            case 2 -> pretrained.contains("deit") ? DEIT : INTERNVIT;
+            case 4 -> DEIT;
+            default -> fromPretrainedName(pretrained);
+        };
+    }
+
+    /** Whether this port can run (not only describe) branches of this kind. */
+    public boolean runnable() {
+        return this == DEIT || this == INTERNVIT;
+    }
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
     }
 }

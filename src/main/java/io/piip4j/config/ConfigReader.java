@@ -29,7 +29,7 @@ public final class ConfigReader {
             "separate_head", "num_classes", "use_cls_head", "norm_layer",
             // dense-backbone options (mmdetection / mmsegmentation variant)
             "out_indices", "out_interaction_indexes", "with_simple_fpn", "is_dino", "output_dtype",
-            "with_fpn", "pretrained", "init_cfg");
+            "with_fpn", "pretrained", "init_cfg", "cal_flops");
 
     private static final Set<String> BRANCH_KEYS = Set.of(
             "model_type", "img_size", "real_size", "patch_size", "pretrain_img_size", "pretrain_patch_size",
@@ -37,7 +37,17 @@ public final class ConfigReader {
             "interaction_indexes", "use_cls_token", "use_flash_attn", "with_cp", "init_scale", "init_values",
             "window_attn", "window_size", "qk_normalization", "norm_layer_type", "layerscale_force_fp32",
             "mlp_type", "Mlp_block", "pretrained", "num_classes", "with_fpn", "use_abs_pos_emb",
-            "use_rel_pos_bias", "downsample_ratios");
+            "use_rel_pos_bias", "downsample_ratios", "use_shared_rel_pos_bias", "with_final_norm", "out_indices",
+            "output_dtype", "use_simple_fpn", "cal_flops");
+
+    /** A single-branch baseline's keys: its branch's, and the baseline-only output options. */
+    private static final Set<String> BASELINE_KEYS = union(BRANCH_KEYS, Set.of("type", "single_branch", "with_simple_fpn"));
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> out = new java.util.HashSet<>(a);
+        out.addAll(b);
+        return Set.copyOf(out);
+    }
 
     private ConfigReader() {
     }
@@ -68,13 +78,16 @@ public final class ConfigReader {
     public static PiipConfig parse(JsonNode root) {
         JsonPath doc = new JsonPath(root, "");
         if (root.has("config")) {
-            return parseBackbone(doc.object("config"), taskOf(root));
+            // golden cases describe the shapes of their (placeholder-named) ConvNeXt branches here
+            Map<String, ConvNextSpec> convnexts = root.has("convnext_configs")
+                    ? convnextConfigs(doc.object("convnext_configs")) : Map.of();
+            return parseBackbone(doc.object("config"), taskOf(root), convnexts);
         }
         if (root.has("model")) {
             JsonPath model = doc.object("model");
-            return parseBackbone(model.object("backbone"), null);
+            return parseBackbone(model.object("backbone"), null, Map.of());
         }
-        return parseBackbone(doc, null);
+        return parseBackbone(doc, null, Map.of());
     }
 
     private static PiipConfig.Task taskOf(JsonNode caseJson) {
@@ -86,11 +99,19 @@ public final class ConfigReader {
     }
 
     static PiipConfig parseBackbone(JsonPath c, PiipConfig.Task task) {
+        return parseBackbone(c, task, Map.of());
+    }
+
+    static PiipConfig parseBackbone(JsonPath c, PiipConfig.Task task, Map<String, ConvNextSpec> convnexts) {
         // the released classification configs name no type: the branch count decides, as in build.py
         String type = c.has("type") ? c.string("type", null) : inferType(c);
+        if (PiipConfig.BASELINE_TYPES.contains(type)) {
+            return parseBaseline(c, type, convnexts);
+        }
         Integer n = TYPES.get(type);
         if (n == null) {
-            throw c.error("type", "unsupported model type '" + type + "' (expected PIIPTwoBranch, PIIPThreeBranch or PIIPFourBranch)");
+            throw c.error("type", "unsupported model type '" + type + "' (expected PIIPTwoBranch, PIIPThreeBranch or "
+                    + "PIIPFourBranch, or a single-branch baseline: " + String.join(", ", PiipConfig.BASELINE_TYPES) + ")");
         }
         c.rejectUnknown(TOP_KEYS);
         for (int i = n + 1; i <= 4; i++) {
@@ -104,17 +125,105 @@ public final class ConfigReader {
         }
         List<BranchConfig> branches = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
-            branches.add(parseBranch(c.object("branch" + i), "branch" + i, task));
+            branches.add(parseBranch(c.object("branch" + i), "branch" + i, task, n, convnexts));
+        }
+        if (task == PiipConfig.Task.DENSE && n == 4) {
+            // PIIPFourBranch builds its fourth ViT from branch3's arguments (vit_models(**branch3)):
+            // only branch4's real_size and interaction_indexes are used
+            BranchConfig b3 = branches.get(2);
+            BranchConfig b4 = branches.get(3);
+            checkIndexes(c.object("branch4"), b4.interactionIndexes(), b3.depth(), " (branch4 is built with branch3's depth)");
+            branches.set(3, b3.renamed("branch4", b4.imgSize(), b4.interactionIndexes(), b4.pretrained()));
         }
         String attn = c.oneOf("interact_attn_type", "normal", Set.of("deform", "normal"));
         int heads = c.positive("deform_num_heads", 6);
-        PiipConfig cfg = new PiipConfig(task, List.copyOf(branches),
+        PiipConfig cfg = new PiipConfig(type, task, List.copyOf(branches),
                 c.positive("n_points", 4), heads,
                 c.bool("with_cffn", false), positiveNumber(c, "cffn_ratio", 0.25), positiveNumber(c, "deform_ratio", 1.0),
                 attn, c.number("interaction_drop_path_rate", 0.3), c.bool("interaction_proj", true),
-                c.bool("separate_head", false), c.positive("num_classes", 1000), c.bool("use_cls_head", true));
+                c.bool("separate_head", false), c.positive("num_classes", 1000), c.bool("use_cls_head", true),
+                injectorNorm(c), task == PiipConfig.Task.DENSE ? denseOptions(c, n) : null);
         validate(c, cfg);
         return cfg;
+    }
+
+    /** {@code norm_layer}: the interactions' norms, LayerNorm(eps 1e-6) unless "none" (nn.Identity). */
+    private static boolean injectorNorm(JsonPath c) {
+        if (!c.has("norm_layer")) {
+            return true;
+        }
+        c.oneOf("norm_layer", null, Set.of("none"));
+        return false;
+    }
+
+    private static PiipConfig.DenseOptions denseOptions(JsonPath c, int n) {
+        if (n != 3) {
+            // PIIPTwoBranch / PIIPFourBranch take neither argument (the call would fail)
+            for (String k : List.of("with_simple_fpn", "out_interaction_indexes")) {
+                if (c.has(k)) {
+                    throw c.error(k, "only PIIPThreeBranch takes this option");
+                }
+            }
+        }
+        List<Integer> outIdx = new ArrayList<>();
+        JsonNode v = c.node.get("out_interaction_indexes");
+        if (v != null && !v.isNull()) {
+            if (!v.isArray()) {
+                throw c.error("out_interaction_indexes", "expected a list of interaction indexes, got " + v);
+            }
+            for (JsonNode e : v) {
+                if (!e.isIntegralNumber()) {
+                    throw c.error("out_interaction_indexes", "expected integers, got " + e);
+                }
+                outIdx.add(e.asInt());
+            }
+        }
+        return new PiipConfig.DenseOptions(c.bool("with_simple_fpn", true), List.copyOf(outIdx), c.bool("is_dino", false), false);
+    }
+
+    /** A single-branch baseline backbone: the whole object is the one branch's arguments. */
+    private static PiipConfig parseBaseline(JsonPath c, String type, Map<String, ConvNextSpec> convnexts) {
+        c.rejectUnknown(BASELINE_KEYS);
+        BranchKind kind = switch (type) {
+            case "vit_models" -> BranchKind.DEIT;
+            case "InternViT6B" -> BranchKind.INTERNVIT;
+            default -> BranchKind.CONVNEXT;
+        };
+        BranchConfig b = denseBranch(c, "backbone", kind, convnexts, false);
+        boolean simpleFpn = kind == BranchKind.CONVNEXT && c.bool("with_simple_fpn", false);
+        return new PiipConfig(type, PiipConfig.Task.DENSE, List.of(b), 4, 6, false, 0.25, 1.0, "normal", 0.0, true,
+                false, 1000, false, true, new PiipConfig.DenseOptions(true, List.of(), false, simpleFpn));
+    }
+
+    private static Map<String, ConvNextSpec> convnextConfigs(JsonPath c) {
+        Map<String, ConvNextSpec> out = new java.util.HashMap<>();
+        for (java.util.Iterator<String> it = c.node.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            JsonPath s = c.object(name);
+            int[] depths = intList(s, "depths");
+            int[] widths = intList(s, "hidden_sizes");
+            if (depths.length != widths.length || depths.length == 0) {
+                throw s.error("hidden_sizes", "expected one width per stage (" + depths.length + " depths)");
+            }
+            out.put(name, new ConvNextSpec(name, depths, widths, s.positive("patch_size", 4),
+                    s.number("layer_scale_init_value", 1e-6)));
+        }
+        return out;
+    }
+
+    private static int[] intList(JsonPath c, String key) {
+        JsonNode v = c.node.get(key);
+        if (v == null || !v.isArray()) {
+            throw c.error(key, v == null ? "missing" : "expected a list of integers, got " + v);
+        }
+        int[] out = new int[v.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!v.get(i).isIntegralNumber() || v.get(i).asInt() <= 0) {
+                throw c.error(key, "expected positive integers, got " + v);
+            }
+            out[i] = v.get(i).asInt();
+        }
+        return out;
     }
 
     private static String inferType(JsonPath c) {
@@ -138,28 +247,121 @@ public final class ConfigReader {
         return v;
     }
 
-    private static BranchConfig parseBranch(JsonPath b, String name, PiipConfig.Task task) {
+    private static BranchConfig parseBranch(JsonPath b, String name, PiipConfig.Task task, int numBranches,
+            Map<String, ConvNextSpec> convnexts) {
         b.rejectUnknown(BRANCH_KEYS);
-        BranchKind kind;
-        int imgSize;
-        if (task == PiipConfig.Task.CLASSIFICATION) {
-            String type = b.oneOf("model_type", "deit", Set.of("deit", "augreg"));
-            kind = type.equals("deit") ? BranchKind.DEIT : BranchKind.INTERNVIT;
-            imgSize = b.positive("img_size", 224);
-        } else {
-            kind = BranchKind.fromPretrainedName(b.string("pretrained", ""));
-            imgSize = b.positive("real_size", b.has("img_size") ? b.integer("img_size", null) : null);
+        if (task == PiipConfig.Task.DENSE) {
+            String pretrained = b.string("pretrained", null);
+            return denseBranch(b, name, BranchKind.forDenseBranch(pretrained, numBranches), convnexts, true);
         }
+        String type = b.oneOf("model_type", "deit", Set.of("deit", "augreg"));
+        BranchKind kind = type.equals("deit") ? BranchKind.DEIT : BranchKind.INTERNVIT;
+        int imgSize = b.positive("img_size", 224);
         // defaults of the reference's constructors: vit_models (DeiT) and InternViT6B
         boolean intern = kind == BranchKind.INTERNVIT;
         int depth = b.positive("depth", intern ? 48 : 12);
         int dim = b.positive("embed_dim", intern ? 3200 : 768);
-        int heads = b.positive("num_heads", intern ? 25 : 12);
+        int heads = heads(b, dim, intern ? 25 : 12);
+        int patch = b.positive("patch_size", 16);
+        List<int[]> indexes = interactionIndexes(b, depth);
+        Windows win = windows(b, depth, kind, 14);
+        boolean cls = b.bool("use_cls_token", true);
+        Double initValues = b.has("init_values") ? b.number("init_values", null) : null;
+        if (initValues != null && initValues == 0.0) {
+            initValues = null; // the reference tests `if init_values`: 0 means no layer scale
+        }
+        return new BranchConfig(name, kind, imgSize, patch,
+                b.positive("pretrain_img_size", 224), b.positive("pretrain_patch_size", 16),
+                depth, dim, heads, positiveNumber(b, "mlp_ratio", 4.0), b.bool("qkv_bias", false),
+                b.number("drop_path_rate", 0.0), indexes, cls, win.attn, win.size,
+                b.number("init_scale", 1e-4), initValues, b.bool("qk_normalization", false),
+                b.oneOf("norm_layer_type", "ln", Set.of("ln", "LayerNorm", "RMSNorm")),
+                b.positive("num_classes", 1000), b.has("pretrained") ? b.string("pretrained", null) : null);
+    }
+
+    /**
+     * A branch of the mmdetection/mmsegmentation backbones, with the defaults of its kind's
+     * constructor there: vit_models (DeiT), InternViT6B (patch 14, RMSNorm, q/k norm, layer scale
+     * 0.1), BEiT (pretrain size 512), UnifiedBertEncoder, or a Hugging Face ConvNeXt.
+     */
+    private static BranchConfig denseBranch(JsonPath b, String name, BranchKind kind, Map<String, ConvNextSpec> convnexts,
+            boolean inPyramid) {
+        String pretrained = b.has("pretrained") ? b.string("pretrained", null) : "";
+        int imgSize;
+        if (inPyramid || kind == BranchKind.CONVNEXT) {
+            imgSize = b.positive("real_size", null);
+        } else {
+            imgSize = b.positive("img_size", b.positive("pretrain_img_size", 224));
+        }
+        if (kind == BranchKind.CONVNEXT) {
+            return convnextBranch(b, name, pretrained, imgSize, convnexts, inPyramid);
+        }
+        boolean intern = kind == BranchKind.INTERNVIT;
+        int depth = b.positive("depth", intern ? 48 : 12);
+        int dim = b.positive("embed_dim", intern ? 3200 : 768);
+        int heads = heads(b, dim, intern ? 25 : 12);
+        int patch = b.positive("patch_size", intern ? 14 : 16);
+        int pretrainSize = b.positive("pretrain_img_size", kind == BranchKind.BEIT ? 512 : 224);
+        List<int[]> indexes = inPyramid ? interactionIndexes(b, depth) : List.of();
+        // vit_models: no window_size means -1 (global) for every block; the others default to 14
+        Windows win = windows(b, depth, kind, kind == BranchKind.DEIT ? -1 : 14);
+        Double initValues = null;
+        if (intern) {
+            double v = b.number("init_values", 0.1);
+            initValues = v == 0.0 ? null : v; // `if init_values`: 0 means no layer scale
+        } else if (kind == BranchKind.BEIT && b.has("init_values")) {
+            initValues = b.number("init_values", null); // BEiT tests `is not None`
+        }
+        boolean fused = kind == BranchKind.DEIT
+                ? b.oneOf("Mlp_block", "regular", Set.of("regular", "fused_mlp")).equals("fused_mlp")
+                : b.oneOf("mlp_type", "regular", Set.of("regular", "fused_mlp")).equals("fused_mlp");
+        boolean qkvBias = kind == BranchKind.UNIPERCEIVER || b.bool("qkv_bias", false); // BertLayer always has biases
+        return new BranchConfig(name, kind, imgSize, patch, pretrainSize, b.positive("pretrain_patch_size", intern ? 14 : 16),
+                depth, dim, heads, positiveNumber(b, "mlp_ratio", 4.0), qkvBias, b.number("drop_path_rate", 0.0),
+                indexes, kind == BranchKind.DEIT && b.bool("use_cls_token", false), win.attn, win.size,
+                b.number("init_scale", 1e-4), initValues, b.bool("qk_normalization", intern),
+                b.oneOf("norm_layer_type", intern ? "RMSNorm" : "LayerNorm", Set.of("ln", "LayerNorm", "RMSNorm")),
+                1000, pretrained, b.bool("use_flash_attn", intern), fused, b.bool("with_fpn", false),
+                b.bool("with_final_norm", false), b.bool("use_abs_pos_emb", false), b.bool("use_shared_rel_pos_bias", false),
+                null, null);
+    }
+
+    private static BranchConfig convnextBranch(JsonPath b, String name, String pretrained, int imgSize,
+            Map<String, ConvNextSpec> convnexts, boolean inPyramid) {
+        ConvNextSpec spec = convnexts.containsKey(pretrained) ? convnexts.get(pretrained) : ConvNextSpec.fromHubName(pretrained);
+        if (spec == null) {
+            throw b.error("pretrained", "unknown ConvNeXt model '" + pretrained + "': its shape is needed (known: "
+                    + "facebook/convnext-{tiny,small,base,large,xlarge}-*, or convnext_configs in case.json)");
+        }
+        int depth = spec.numBlocks();
+        int[] ratios = null;
+        if (inPyramid) {
+            ratios = intList(b, "downsample_ratios");
+            if (ratios.length != depth) {
+                throw b.error("downsample_ratios", "expected " + depth + " entries (one per ConvNeXt block and "
+                        + "downsampling layer of " + spec + "), got " + ratios.length);
+            }
+        }
+        List<int[]> indexes = inPyramid ? interactionIndexes(b, depth) : List.of();
+        return new BranchConfig(name, BranchKind.CONVNEXT, imgSize, spec.patchSize(), imgSize, spec.patchSize(), depth,
+                spec.width(), 1, 4.0, true, b.number("drop_path_rate", 0.0), indexes, false, new boolean[depth],
+                new int[depth], 0, null, false, "LayerNorm", 1000, pretrained, false, false, false, false, false, false,
+                spec, ratios);
+    }
+
+    private static int heads(JsonPath b, int dim, int def) {
+        int heads = b.positive("num_heads", def);
         if (dim % heads != 0) {
             throw b.error("num_heads", "embed_dim " + dim + " is not divisible by num_heads " + heads);
         }
-        int patch = b.positive("patch_size", 16);
-        List<int[]> indexes = interactionIndexes(b, depth);
+        return heads;
+    }
+
+    private record Windows(boolean[] attn, int[] size) {
+    }
+
+    /** Per-block {@code window_attn} / {@code window_size}, each a list of depth entries or one value for all. */
+    private static Windows windows(JsonPath b, int depth, BranchKind kind, int defaultSize) {
         boolean[] windowAttn = new boolean[depth];
         int[] windowSize = new int[depth];
         List<JsonNode> wa = b.perBlock("window_attn", depth);
@@ -174,23 +376,15 @@ public final class ConfigReader {
             if (s != null && !s.isNull() && !s.isIntegralNumber()) {
                 throw b.error("window_size", "expected an integer per block, got " + s);
             }
-            windowSize[i] = s == null || s.isNull() ? 14 : s.asInt();
-            if (windowAttn[i] && windowSize[i] <= 0) {
+            windowSize[i] = s == null || s.isNull() ? defaultSize : s.asInt();
+            if (kind == BranchKind.DEIT && defaultSize < 0 && windowSize[i] <= 0) {
+                windowAttn[i] = false; // vit_models: a block is windowed only where its size is positive
+            }
+            if ((windowAttn[i] || kind == BranchKind.BEIT) && windowSize[i] <= 0) {
                 throw b.error("window_size", "expected a positive window size for block " + i + ", got " + windowSize[i]);
             }
         }
-        boolean cls = b.bool("use_cls_token", task == PiipConfig.Task.CLASSIFICATION);
-        Double initValues = b.has("init_values") ? b.number("init_values", null) : null;
-        if (initValues != null && initValues == 0.0) {
-            initValues = null; // the reference tests `if init_values`: 0 means no layer scale
-        }
-        return new BranchConfig(name, kind, imgSize, patch,
-                b.positive("pretrain_img_size", 224), b.positive("pretrain_patch_size", 16),
-                depth, dim, heads, positiveNumber(b, "mlp_ratio", 4.0), b.bool("qkv_bias", false),
-                b.number("drop_path_rate", 0.0), indexes, cls, windowAttn, windowSize,
-                b.number("init_scale", 1e-4), initValues, b.bool("qk_normalization", false),
-                b.oneOf("norm_layer_type", "ln", Set.of("ln", "LayerNorm", "RMSNorm")),
-                b.positive("num_classes", 1000), b.has("pretrained") ? b.string("pretrained", null) : null);
+        return new Windows(windowAttn, windowSize);
     }
 
     private static List<int[]> interactionIndexes(JsonPath b, int depth) {
@@ -201,64 +395,108 @@ public final class ConfigReader {
         List<int[]> out = new ArrayList<>();
         for (int i = 0; i < v.size(); i++) {
             JsonNode p = v.get(i);
-            String at = "interaction_indexes[" + i + "]";
             if (!p.isArray() || p.isEmpty() || !p.get(0).isIntegralNumber() || !p.get(p.size() - 1).isIntegralNumber()) {
-                throw b.error(at, "expected [first, last] block indexes, got " + p);
+                throw b.error("interaction_indexes[" + i + "]", "expected [first, last] block indexes, got " + p);
             }
-            int first = p.get(0).asInt();
-            int last = p.get(p.size() - 1).asInt();
-            if (first < 0 || last >= depth || first > last) {
-                throw b.error(at, "block range [" + first + ", " + last + "] is outside 0.." + (depth - 1) + " (depth " + depth + ")");
-            }
-            out.add(new int[] {first, last});
+            out.add(new int[] {p.get(0).asInt(), p.get(p.size() - 1).asInt()});
         }
+        checkIndexes(b, out, depth, "");
         return List.copyOf(out);
     }
 
+    private static void checkIndexes(JsonPath b, List<int[]> indexes, int depth, String why) {
+        for (int i = 0; i < indexes.size(); i++) {
+            int first = indexes.get(i)[0];
+            int last = indexes.get(i)[1];
+            if (first < 0 || last >= depth || first > last) {
+                throw b.error("interaction_indexes[" + i + "]", "block range [" + first + ", " + last + "] is outside 0.."
+                        + (depth - 1) + " (depth " + depth + ")" + why);
+            }
+        }
+    }
+
     private static void validate(JsonPath c, PiipConfig cfg) {
+        boolean dense = cfg.task() == PiipConfig.Task.DENSE;
         int interactions = cfg.numInteractions();
         for (BranchConfig b : cfg.branches()) {
             if (b.interactionIndexes().size() != interactions) {
                 throw c.error(b.name() + ".interaction_indexes", "has " + b.interactionIndexes().size()
                         + " interactions, branch1 has " + interactions + " (all branches must match)");
             }
-            if (cfg.interactAttnType().equals("deform") || cfg.interactAttnType().equals("normal")) {
-                if (b.embedDim() % cfg.deformNumHeads() != 0) {
-                    throw c.error("deform_num_heads", b.name() + ".embed_dim " + b.embedDim()
-                            + " is not divisible by deform_num_heads " + cfg.deformNumHeads());
+            for (int k = 0; k < interactions; k++) {
+                int dim = b.blockDims()[b.interactionLayer(k)];
+                if (dim % cfg.deformNumHeads() != 0) {
+                    throw c.error("deform_num_heads", b.name() + " width " + dim + " (interaction " + k
+                            + ") is not divisible by deform_num_heads " + cfg.deformNumHeads());
                 }
             }
             if (b.imgSize() < b.patchSize()) {
-                throw c.error(b.name() + (cfg.task() == PiipConfig.Task.DENSE ? ".real_size" : ".img_size"),
+                throw c.error(b.name() + (dense ? ".real_size" : ".img_size"),
                         "resolution " + b.imgSize() + " is smaller than patch_size " + b.patchSize());
             }
         }
+        // the classifier and PIIPTwoBranch / PIIPFourBranch assert it; PIIPThreeBranch mixes
+        // ConvNeXt and ViT branches freely
+        boolean widthsOrdered = !dense || cfg.numBranches() != 3;
         for (int i = 1; i < cfg.numBranches(); i++) {
             BranchConfig prev = cfg.branches().get(i - 1);
             BranchConfig cur = cfg.branches().get(i);
-            if (cur.embedDim() > prev.embedDim()) {
+            if (widthsOrdered && cur.embedDim() > prev.embedDim()) {
                 throw c.error(cur.name() + ".embed_dim", "branch widths must not increase (" + prev.name() + " has "
                         + prev.embedDim() + ", " + cur.name() + " has " + cur.embedDim() + "): the parameter-inverted "
                         + "design gives the largest model the lowest resolution");
             }
             if (cur.imgSize() < prev.imgSize()) {
-                throw c.error(cur.name() + (cfg.task() == PiipConfig.Task.DENSE ? ".real_size" : ".img_size"),
+                throw c.error(cur.name() + (dense ? ".real_size" : ".img_size"),
                         "resolutions must not decrease (" + prev.name() + " " + prev.imgSize() + ", " + cur.name()
                                 + " " + cur.imgSize() + ")");
             }
         }
-        if (!cfg.separateHead() && cfg.task() == PiipConfig.Task.CLASSIFICATION) {
+        if (!cfg.separateHead() && !dense) {
             for (BranchConfig b : cfg.branches()) {
                 if (b.embedDim() % 32 != 0) {
                     throw c.error(b.name() + ".embed_dim", "must be divisible by 32 for the GroupNorm(32) branch merging, got " + b.embedDim());
                 }
             }
         }
-        if (cfg.separateHead() && cfg.task() == PiipConfig.Task.CLASSIFICATION) {
+        if (cfg.separateHead() && !dense) {
             for (BranchConfig b : cfg.branches()) {
                 if (!b.useClsToken()) {
                     throw c.error(b.name() + ".use_cls_token", "separate_head needs a class token in every branch");
                 }
+            }
+        }
+        if (dense) {
+            validateDense(c, cfg);
+        }
+    }
+
+    private static void validateDense(JsonPath c, PiipConfig cfg) {
+        BranchConfig b1 = cfg.branches().get(0);
+        BranchConfig last = cfg.branches().get(cfg.numBranches() - 1);
+        if (b1.embedDim() % 32 != 0) {
+            throw c.error("branch1.embed_dim", "must be divisible by 32 for the GroupNorm(32) merging and output layers, got "
+                    + b1.embedDim());
+        }
+        PiipConfig.DenseOptions d = cfg.dense();
+        if (d.withSimpleFpn()) {
+            if (last.kind() == BranchKind.CONVNEXT) {
+                throw c.error("with_simple_fpn", "must be false when the last branch is a ConvNeXt (" + last.name() + ")");
+            }
+            return;
+        }
+        List<Integer> idx = d.outInteractionIndexes();
+        if (idx.size() != 3 || new java.util.HashSet<>(idx).size() != 3) {
+            throw c.error("out_interaction_indexes", "with_simple_fpn false needs three distinct interaction indexes "
+                    + "(with the final merge they make the four outputs), got " + idx);
+        }
+        for (int k : idx) {
+            if (k < 0 || k >= cfg.numInteractions()) {
+                throw c.error("out_interaction_indexes", "index " + k + " is outside 0.." + (cfg.numInteractions() - 1));
+            }
+            if (cfg.interactionDim(0, k) % 32 != 0) {
+                throw c.error("out_interaction_indexes", "branch1 width " + cfg.interactionDim(0, k) + " at interaction " + k
+                        + " is not divisible by 32 (GroupNorm(32) of the intermediate merging)");
             }
         }
     }

@@ -5,13 +5,20 @@ import java.util.List;
 /**
  * A whole PIIP backbone/classifier: its branches (largest model, lowest resolution first) and the
  * interaction and merging options. Field names follow the reference's constructor arguments.
+ * A single-branch baseline backbone ({@code vit_models}, {@code InternViT6B},
+ * {@code ConvNextHFWrapper}) is described with its one branch and no interactions.
  *
+ * @param type              the reference's class: PIIPTwoBranch / PIIPThreeBranch / PIIPFourBranch,
+ *                          or a baseline's
  * @param task              classification ({@code classification/} of the reference) or dense
  *                          (the mmdetection/mmsegmentation backbone)
  * @param interactAttnType  "deform" (deformable cross-attention) or "normal" (cross-attention)
  * @param separateHead      classification: average the branches' own heads instead of merging
+ * @param injectorNorm      the interactions' LayerNorms; {@code norm_layer: "none"} removes them
+ * @param dense             the dense backbones' output options; null for classification
  */
 public record PiipConfig(
+        String type,
         Task task,
         List<BranchConfig> branches,
         int nPoints,
@@ -24,11 +31,32 @@ public record PiipConfig(
         boolean interactionProj,
         boolean separateHead,
         int numClasses,
-        boolean useClsHead) {
+        boolean useClsHead,
+        boolean injectorNorm,
+        DenseOptions dense) {
 
     public enum Task {
         CLASSIFICATION,
         DENSE
+    }
+
+    /** The reference's classes of single-branch baseline backbones this port can describe. */
+    public static final List<String> BASELINE_TYPES = List.of("vit_models", "InternViT6B", "ConvNextHFWrapper");
+
+    /**
+     * @param withSimpleFpn         merge once at the end and derive the four scales from the merged map
+     *                              (PIIPThreeBranch's {@code with_simple_fpn}; the only path of the 2/4-branch models)
+     * @param outInteractionIndexes {@code with_simple_fpn: false}: the interactions after which an
+     *                              intermediate merged map is taken (three of them; the final merge is the fourth)
+     * @param isDino                three outputs (1/8, 1/16, 1/32) for DINO instead of four
+     * @param baselineSimpleFpn     ConvNextHFWrapper baseline: its own simple FPN layers
+     */
+    public record DenseOptions(boolean withSimpleFpn, List<Integer> outInteractionIndexes, boolean isDino,
+            boolean baselineSimpleFpn) {
+    }
+
+    public boolean isBaseline() {
+        return BASELINE_TYPES.contains(type);
     }
 
     public int numBranches() {
@@ -36,16 +64,17 @@ public record PiipConfig(
     }
 
     public int numInteractions() {
-        return branches.get(0).interactionIndexes().size();
+        return isBaseline() ? 0 : branches.get(0).interactionIndexes().size();
     }
 
-    /** The reference's class name for this branch count. */
+    /** The reference's class name. */
     public String typeName() {
-        return switch (branches.size()) {
-            case 2 -> "PIIPTwoBranch";
-            case 3 -> "PIIPThreeBranch";
-            case 4 -> "PIIPFourBranch";
-            default -> "PIIP" + branches.size() + "Branch";
-        };
+        return type;
+    }
+
+    /** The width of branch i's features at interaction k (ConvNeXt widths change from stage to stage). */
+    public int interactionDim(int branch, int k) {
+        BranchConfig b = branches.get(branch);
+        return b.blockDims()[b.interactionLayer(k)];
     }
 }

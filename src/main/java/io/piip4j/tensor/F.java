@@ -43,6 +43,27 @@ public final class F {
         return torch.gelu(x);
     }
 
+    /** Tanh-approximated GELU ({@code gelu_approx} of flash-attn's FusedMLP, the {@code fused_mlp} option). */
+    public static Tensor geluTanh(Tensor x) {
+        return torch.gelu(x, "tanh");
+    }
+
+    public static Tensor relu(Tensor x) {
+        return torch.relu(x);
+    }
+
+    /** {@code nn.ConvTranspose2d} with square kernel and stride, no padding. */
+    public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, long stride) {
+        return torch.conv_transpose2d(x, weight, opt(bias), new long[] {stride, stride}, new long[] {0, 0},
+                new long[] {0, 0}, 1, 1, 1);
+    }
+
+    /** {@code nn.MaxPool2d(kernel, stride)}: no padding, floor mode. */
+    public static Tensor maxPool2d(Tensor x, long kernel, long stride) {
+        return torch.max_pool2d(x, new long[] {kernel, kernel}, new long[] {stride, stride}, new long[] {0, 0},
+                new long[] {1, 1}, false);
+    }
+
     public static Tensor softmax(Tensor x, long dim) {
         return torch.softmax(x, dim, new ScalarTypeOptional());
     }

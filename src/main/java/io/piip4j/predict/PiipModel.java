@@ -72,9 +72,16 @@ public final class PiipModel implements AutoCloseable {
      */
     public static PiipModel load(PiipConfig config, Path weights, boolean strict, PthReader.Options options) {
         Map<String, NdArray> stateDict = Checkpoints.readStateDict(weights, options);
+        List<String> otherParts = new ArrayList<>();
+        stateDict = backboneOf(stateDict, otherParts);
         PiipNetwork net = PiipNetwork.build(config);
         try {
             LoadReport report = StateDictLoader.load(net, stateDict, strict, weights.getFileName().toString());
+            if (!otherParts.isEmpty()) {
+                List<String> unexpected = new ArrayList<>(report.unexpected());
+                unexpected.addAll(otherParts);
+                report = new LoadReport(report.loaded(), report.missing(), List.copyOf(unexpected), report.shapeMismatches());
+            }
             if (report.loaded() == 0) {
                 throw new ConfigException(weights.getFileName() + ": no tensor of the checkpoint matches the model (" + report.summary() + ")");
             }
@@ -86,6 +93,28 @@ public final class PiipModel implements AutoCloseable {
             net.close();
             throw e;
         }
+    }
+
+    /**
+     * Whole-model checkpoints as mmdetection / mmsegmentation save them hold the backbone under
+     * {@code backbone.} beside the neck and heads: the backbone's tensors are returned without the
+     * prefix, the other keys go to {@code otherParts} (reported as unexpected, never an error: the
+     * heads are not part of this model). A checkpoint without {@code backbone.} keys is returned as is.
+     */
+    static Map<String, NdArray> backboneOf(Map<String, NdArray> stateDict, List<String> otherParts) {
+        String prefix = "backbone.";
+        if (stateDict.keySet().stream().noneMatch(k -> k.startsWith(prefix))) {
+            return stateDict;
+        }
+        Map<String, NdArray> own = new java.util.LinkedHashMap<>();
+        stateDict.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                own.put(k.substring(prefix.length()), v);
+            } else {
+                otherParts.add(k);
+            }
+        });
+        return own;
     }
 
     /** Wraps an already built network whose weights are set (e.g. by training). */

@@ -1,0 +1,42 @@
+package io.piip4j.count;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Locale;
+
+/** What a configuration is for, which decides the model the official code builds from it. */
+public enum ModelTask {
+    CLASSIFICATION,
+    DETECTION,
+    SEGMENTATION;
+
+    /**
+     * From a config's layout: a released config's {@code model} has {@code decode_head}
+     * (mmsegmentation) or a neck/heads (mmdetection); a backbone without {@code type} is a
+     * classification config; a golden case.json says its task.
+     */
+    public static ModelTask of(JsonNode root, String configName) {
+        String name = configName == null ? "" : configName;
+        if (root.has("config") && root.has("task")) {
+            return root.get("task").asText().startsWith("classification") ? CLASSIFICATION : DETECTION;
+        }
+        JsonNode model = root.get("model");
+        if (model != null && model.isObject()) {
+            if (model.has("decode_head")) {
+                return SEGMENTATION;
+            }
+            if (model.has("neck") || model.has("rpn_head") || model.has("roi_head") || model.has("bbox_head")) {
+                return DETECTION;
+            }
+            root = model.path("backbone");
+        }
+        JsonNode backbone = root.has("config") ? root.get("config") : root;
+        if (!backbone.has("type") && !backbone.path("branch1").has("real_size")) {
+            return CLASSIFICATION;
+        }
+        return name.contains("upernet") || name.contains("ade20k") ? SEGMENTATION : DETECTION;
+    }
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

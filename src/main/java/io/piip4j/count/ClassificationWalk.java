@@ -41,17 +41,21 @@ final class ClassificationWalk {
     /**
      * @param backbone   the {@code model.backbone} dict (classification or dense)
      * @param configName the config's file name: read_config decides a baseline's input size from it
+     * @param dense      a detection/segmentation config, converted first as read_config does
      */
-    static Outcome walk(Conf backbone, String configName) {
+    static Outcome walk(Conf backbone, String configName, boolean dense) {
         Conf cfg = backbone.copy();
         String name = configName == null ? "" : configName;
         String type = cfg.string("type", null);
-        if (type != null) {
+        if (dense) {
+            if (type == null) {
+                throw cfg.error("type", "missing (a dense config names its backbone class)");
+            }
             String refused = convert(cfg, name, type);
             if (refused != null) {
                 return new Outcome(null, 0, refused);
             }
-        } else {
+        } else if (type == null) {
             int n = 0;
             while (n < 4 && cfg.set("branch" + (n + 1))) {
                 n++;
@@ -165,6 +169,8 @@ final class ClassificationWalk {
             return bad;
         }
         boolean separate = cfg.bool("separate_head", false);
+        // get_flops.py passes num_classes=1000; a config that sets its own keeps it here (as the model is built)
+        int classes = cfg.positive("num_classes", 1000);
         boolean clsHead = cfg.bool("use_cls_head", true);
         Interactions.Options opts = Interactions.Options.of(cfg);
         List<VitBranch> br = new ArrayList<>();
@@ -224,7 +230,7 @@ final class ClassificationWalk {
                 t.params(MERGE, 2 * dj + Tally.linearParams(dj, d1, true) + 2 * d1);
             }
             if (clsHead) {
-                t.params(MERGE, 2 * d1 + Tally.linearParams(d1, 1000, true));
+                t.params(MERGE, 2 * d1 + Tally.linearParams(d1, classes, true));
             }
         }
         // ---- forward ----
@@ -264,7 +270,7 @@ final class ClassificationWalk {
                 // the official forward normalises the patch tokens (the class token was split off) and reads row 0
                 br.get(j).head(t, "branch" + (j + 1), grid[j][0] * grid[j][1]);
             }
-            t.elementwise(MERGE, (long) n * 1000);
+            t.elementwise(MERGE, (long) n * br.get(0).numClasses);
         } else {
             for (int j = 0; j < n; j++) {
                 long dj = br.get(j).dim;
@@ -282,7 +288,7 @@ final class ClassificationWalk {
             if (clsHead) {
                 t.norm(MERGE, d1 * ln, true, true);
                 t.elementwise(MERGE, d1 * ln);
-                t.linear(MERGE, 1, d1, 1000, true, true);
+                t.linear(MERGE, 1, d1, classes, true, true);
             }
         }
         for (int j = 0; j < n; j++) {

@@ -1,5 +1,6 @@
 package io.piip4j.count;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.piip4j.config.ConfigException;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,11 +18,17 @@ final class ConvNextBranch {
 
     final int[] depths;
     final int[] dims;
+    final boolean layerScale;
     final List<Block> blocks = new ArrayList<>();
 
     private ConvNextBranch(int[] depths, int[] dims) {
+        this(depths, dims, true);
+    }
+
+    private ConvNextBranch(int[] depths, int[] dims, boolean layerScale) {
         this.depths = depths;
         this.dims = dims;
+        this.layerScale = layerScale;
         for (int s = 0; s < 4; s++) {
             if (s > 0) {
                 blocks.add(new Block(true, dims[s - 1], dims[s]));
@@ -32,7 +39,22 @@ final class ConvNextBranch {
         }
     }
 
-    static ConvNextBranch preset(String pretrained, String at) {
+    /**
+     * The shapes for a {@code pretrained} name: from {@code custom} (name → HF config with
+     * {@code depths}, {@code hidden_sizes}, {@code layer_scale_init_value}, as golden cases carry
+     * them) when it has the name, else the hub presets.
+     */
+    static ConvNextBranch preset(String pretrained, String at, JsonNode custom) {
+        if (custom != null && pretrained != null && custom.has(pretrained)) {
+            JsonNode c = custom.get(pretrained);
+            int[] d = new int[4];
+            int[] h = new int[4];
+            for (int i = 0; i < 4; i++) {
+                d[i] = c.path("depths").path(i).asInt();
+                h[i] = c.path("hidden_sizes").path(i).asInt();
+            }
+            return new ConvNextBranch(d, h, c.path("layer_scale_init_value").asDouble(1e-6) > 0);
+        }
         String p = pretrained == null ? "" : pretrained.toLowerCase(java.util.Locale.ROOT);
         int[] deep = {3, 3, 27, 3};
         if (p.contains("tiny")) {
@@ -66,7 +88,7 @@ final class ConvNextBranch {
                 p += 2L * b.in() + Tally.convParams(b.in(), d, 2, 1, true);
             } else {
                 p += Tally.convParams(d, d, 7, (int) d, true) + 2 * d + Tally.linearParams(d, 4 * d, true)
-                        + Tally.linearParams(4 * d, d, true) + d; // dwconv, norm, pwconv1, pwconv2, layer scale
+                        + Tally.linearParams(4 * d, d, true) + (layerScale ? d : 0); // dwconv, norm, pwconv1, pwconv2, layer scale
             }
         }
         return p + 2L * dims[3]; // the model's final LayerNorm (built, never called by the wrapper)

@@ -1,5 +1,6 @@
 package io.piip4j.count;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.piip4j.config.ConfigException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,11 +24,13 @@ final class DenseWalk {
 
     private final Conf cfg;
     private final VitBranch.Side side;
+    private final JsonNode convnextConfigs;
     private final Tally t = new Tally();
 
-    private DenseWalk(Conf cfg, VitBranch.Side side) {
+    private DenseWalk(Conf cfg, VitBranch.Side side, JsonNode convnextConfigs) {
         this.cfg = cfg;
         this.side = side;
+        this.convnextConfigs = convnextConfigs;
     }
 
     /** The detection script's input side: branch4/3/2 real size, the backbone's real size, else 1024. */
@@ -40,8 +43,9 @@ final class DenseWalk {
         return cfg.set("real_size") ? cfg.positive("real_size", null) : 1024;
     }
 
-    static Tally walk(Conf cfg, VitBranch.Side side, long h, long w) {
-        DenseWalk d = new DenseWalk(cfg, side);
+    /** @param convnextConfigs optional ConvNeXt shapes by {@code pretrained} name (else the hub presets) */
+    static Tally walk(Conf cfg, VitBranch.Side side, long h, long w, JsonNode convnextConfigs) {
+        DenseWalk d = new DenseWalk(cfg, side, convnextConfigs);
         String type = cfg.string("type", "");
         switch (type) {
             case "PIIPTwoBranch", "PIIPThreeBranch", "PIIPFourBranch" -> d.pyramid(type, h, w);
@@ -72,7 +76,7 @@ final class DenseWalk {
             this.indexes = indexes;
             String pretrained = built.string("pretrained", "");
             if (forced == null && pretrained.contains("convnext")) {
-                cnn = ConvNextBranch.preset(pretrained, built.at("pretrained"));
+                cnn = ConvNextBranch.preset(pretrained, built.at("pretrained"), convnextConfigs);
                 vit = null;
                 List<Integer> ds = built.ints("downsample_ratios");
                 if (ds.size() != cnn.blocks.size()) {
@@ -402,7 +406,7 @@ final class DenseWalk {
     }
 
     private void convNextBaseline(long h, long w) {
-        ConvNextBranch c = ConvNextBranch.preset(cfg.string("pretrained", ""), cfg.at("pretrained"));
+        ConvNextBranch c = ConvNextBranch.preset(cfg.string("pretrained", ""), cfg.at("pretrained"), convnextConfigs);
         t.params(BACKBONE, c.params());
         boolean simple = cfg.bool("with_simple_fpn", false);
         long d = c.embedDim();

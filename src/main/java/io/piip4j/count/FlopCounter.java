@@ -32,7 +32,7 @@ public final class FlopCounter {
         Conf backbone = backbone(root);
         Map<Convention, FlopReport> out = new EnumMap<>(Convention.class);
         if (task == ModelTask.CLASSIFICATION) {
-            ClassificationWalk.Outcome o = ClassificationWalk.walk(backbone, configName);
+            ClassificationWalk.Outcome o = ClassificationWalk.walk(backbone, configName, false);
             if (o.notComputable() != null) {
                 throw new ConfigException(o.notComputable());
             }
@@ -50,10 +50,10 @@ public final class FlopCounter {
         int s = DenseWalk.defaultInput(backbone);
         int h = input == null ? s : input.height();
         int w = input == null ? s : input.width();
-        Tally dense = DenseWalk.walk(backbone, side, h, w);
+        Tally dense = DenseWalk.walk(backbone, side, h, w, root.get("convnext_configs"));
         out.put(Convention.DET_SCRIPT, authors(Convention.DET_SCRIPT, dense, h, w));
         out.put(Convention.TRUE, actual(dense, h, w));
-        ClassificationWalk.Outcome o = ClassificationWalk.walk(backbone, configName);
+        ClassificationWalk.Outcome o = ClassificationWalk.walk(backbone, configName, true);
         if (o.notComputable() != null) {
             out.put(Convention.CLS_SCRIPT, FlopReport.unavailable(Convention.CLS_SCRIPT, o.notComputable()));
         } else if (input != null && (input.height() != o.input() || input.width() != o.input())) {

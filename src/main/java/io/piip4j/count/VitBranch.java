@@ -34,12 +34,13 @@ final class VitBranch {
     final boolean clsToken;
     final boolean normAndHead;
     final boolean absPos;
-    final int numClasses = 1000;
+    final int numClasses;
 
     private VitBranch(Family family, Side side, Conf b, boolean normAndHead) {
         this.family = family;
         this.side = side;
         this.normAndHead = normAndHead;
+        this.numClasses = b.positive("num_classes", 1000);
         boolean cls = side == Side.CLASSIFICATION;
         boolean intern = family == Family.INTERNVIT;
         dim = b.positive("embed_dim", intern ? 3200 : 768);

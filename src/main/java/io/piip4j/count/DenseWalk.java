@@ -33,14 +33,18 @@ final class DenseWalk {
         this.convnextConfigs = convnextConfigs;
     }
 
-    /** The detection script's input side: branch4/3/2 real size, the backbone's real size, else 1024. */
+    /** The detection script's input side: branch4/3/2 real size, the backbone's real size (or mmseg img_size), else 1024. */
     static int defaultInput(Conf cfg) {
         for (String b : new String[] {"branch4", "branch3", "branch2"}) {
             if (cfg.set(b)) {
                 return cfg.sub(b).positive("real_size", null);
             }
         }
-        return cfg.set("real_size") ? cfg.positive("real_size", null) : 1024;
+        if (cfg.set("real_size")) {
+            return cfg.positive("real_size", null);
+        }
+        // an mmseg backbone is built for its img_size (the crop); the detection script's own fallback is 1024
+        return cfg.set("img_size") ? cfg.positive("img_size", null) : 1024;
     }
 
     /** @param convnextConfigs optional ConvNeXt shapes by {@code pretrained} name (else the hub presets) */

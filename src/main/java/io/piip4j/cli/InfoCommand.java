@@ -1,63 +1,257 @@
 package io.piip4j.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.piip4j.backbone.PiipNetwork;
-import io.piip4j.config.BranchConfig;
-import io.piip4j.config.PiipConfig;
-import io.piip4j.count.ParameterCount;
+import io.piip4j.count.Convention;
+import io.piip4j.count.CostReport;
+import io.piip4j.count.FlopReport;
+import io.piip4j.count.InputSize;
+import io.piip4j.count.ModelTask;
+import io.piip4j.zoo.Published;
+import io.piip4j.zoo.ZooModel;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** {@code piip info}: the model's structure and parameter counts, without allocating weights. */
+/** {@code piip info}: the model's structure, parameters and FLOPs, from the config alone. */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Parameters per branch, per interaction stage and in total, from the config alone.")
+        description = {"Parameters and FLOPs (multiply-adds) per branch, per interaction stage, for merging/outputs and "
+                + "in total, computed from the config alone (no weights are allocated).",
+            "FLOPs in three conventions: authors-det (mmdetection/get_flops_det.py: the dense backbone as trained), "
+                + "authors-cls (classification/get_flops.py: the classification-style model it builds from any config; "
+                + "the README's DeiT and InternViT-6B figures), true (every operation of the forward pass as built)."})
 final class InfoCommand implements Callable<Integer> {
-    @Option(names = "--config", required = true, description = "Config (JSON).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME|CONFIG", description = "Zoo model name or config file (JSON).")
+    String positional;
+
+    @Option(names = "--config", paramLabel = "NAME|CONFIG", description = "Same as the positional argument.")
     String config;
+
+    @Option(names = "--input", paramLabel = "HxW", description = "The image fed to the model, HxW or N pixels "
+            + "(default: the official scripts' size for the config). Dense models only.")
+    String input;
 
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
-        PiipConfig cfg = Inputs.config(config);
-        ParameterCount count;
-        // the structure only: branch kinds that cannot run yet (BEiT, Uni-Perceiver, ConvNeXt) and
-        // single-branch baselines are described and counted too
-        try (PiipNetwork net = PiipNetwork.structure(cfg)) {
-            count = ParameterCount.of(net);
+        if ((positional == null) == (config == null)) {
+            throw new IllegalArgumentException(positional == null
+                    ? "info: name a zoo model or a config file (piip info NAME|CONFIG)"
+                    : "info: give the model once, either as NAME|CONFIG or with --config");
         }
+        ConfigSource src = Inputs.source(positional != null ? positional : config);
+        CostReport r = io.piip4j.count.FlopCounter.count(src.json(), src.name(), input == null ? null : InputSize.parse(input));
+        Convention built = r.task() == ModelTask.CLASSIFICATION ? Convention.CLS_SCRIPT : Convention.DET_SCRIPT;
         if (json) {
-            ObjectMapper m = new ObjectMapper();
-            ObjectNode root = m.createObjectNode();
-            root.put("type", cfg.typeName());
-            root.put("task", cfg.task().name().toLowerCase(Locale.ROOT));
-            ObjectNode params = root.putObject("parameters");
-            count.groups().forEach(params::put);
-            root.put("total_parameters", count.total());
-            System.out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(root));
-            return 0;
-        }
-        if (cfg.isBaseline()) {
-            System.out.printf(Locale.ROOT, "%s (single-branch baseline, %s)%n", cfg.typeName(),
-                    cfg.task().name().toLowerCase(Locale.ROOT));
+            System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(toJson(src, r, built)));
         } else {
-            System.out.printf(Locale.ROOT, "%s (%s), %d interactions, %s cross-attention%n", cfg.typeName(),
-                    cfg.task().name().toLowerCase(Locale.ROOT), cfg.numInteractions(), cfg.interactAttnType());
+            print(src, r, built);
         }
-        for (BranchConfig b : cfg.branches()) {
-            System.out.printf(Locale.ROOT, "  %-8s %-9s %4dpx  dim %4d  depth %2d  heads %2d%n", b.name(),
-                    b.kind().name().toLowerCase(Locale.ROOT), b.imgSize(), b.embedDim(), b.depth(), b.numHeads());
-        }
-        System.out.println("parameters:");
-        for (Map.Entry<String, Long> e : count.groups().entrySet()) {
-            System.out.printf(Locale.ROOT, "  %-16s %,15d%n", e.getKey(), e.getValue());
-        }
-        System.out.printf(Locale.ROOT, "  %-16s %,15d%n", "total", count.total());
         return 0;
+    }
+
+    private static ObjectNode toJson(ConfigSource src, CostReport r, Convention built) {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode root = m.createObjectNode();
+        root.put("model", src.zoo() != null ? src.zoo().name() : src.spec());
+        root.put("type", backbone(src.json()).path("type").asText(r.task() == ModelTask.CLASSIFICATION ? typeOf(backbone(src.json())) : ""));
+        root.put("task", r.task().id());
+        FlopReport b = r.get(built);
+        root.putArray("input").add(b.inputHeight()).add(b.inputWidth());
+        ObjectNode params = root.putObject("parameters");
+        b.params().forEach(params::put);
+        root.put("total_parameters", b.totalParams());
+        root.put("parameters_counted_by", built.id());
+        ObjectNode convs = root.putObject("conventions");
+        for (Convention c : Convention.values()) {
+            FlopReport f = r.get(c);
+            ObjectNode o = convs.putObject(c.id());
+            o.put("description", c.description());
+            if (!f.available()) {
+                o.put("unavailable", f.unavailable());
+                continue;
+            }
+            o.putArray("input").add(f.inputHeight()).add(f.inputWidth());
+            ObjectNode fp = o.putObject("parameters");
+            f.params().forEach(fp::put);
+            o.put("total_parameters", f.totalParams());
+            ObjectNode ff = o.putObject("flops");
+            f.flops().forEach(ff::put);
+            o.put("total_flops", f.totalFlops());
+            if (c != Convention.TRUE) {
+                o.put("hooked_flops", f.hookedFlops());
+                o.put("analytic_flops", f.analyticFlops());
+            }
+        }
+        if (src.zoo() != null && src.zoo().published().any()) {
+            Published p = src.zoo().published();
+            ObjectNode pub = root.putObject("published");
+            FlopReport f = r.get(p.by());
+            pub.put("by", p.by().id());
+            if (p.paramsM() != null) {
+                pub.put("params_m", p.paramsM());
+                pub.put("params_deviation", f.totalParams() / 1e6 / p.paramsM() - 1);
+            }
+            if (p.flopsG() != null) {
+                pub.put("flops_g", p.flopsG());
+                pub.put("flops_deviation", f.totalFlops() / 1e9 / p.flopsG() - 1);
+            }
+            pub.put("source", src.zoo().source());
+        }
+        return root;
+    }
+
+    private static void print(ConfigSource src, CostReport r, Convention built) {
+        JsonNode bb = backbone(src.json());
+        ZooModel z = src.zoo();
+        FlopReport b = r.get(built);
+        if (z != null) {
+            System.out.printf(Locale.ROOT, "%s: %s (%s), %s%n", z.name(), z.title(), r.task().id(), z.resolution());
+        } else {
+            System.out.printf(Locale.ROOT, "%s (%s)%n", src.spec(), r.task().id());
+        }
+        String type = bb.path("type").asText(typeOf(bb));
+        int interactions = bb.path("branch1").path("interaction_indexes").size();
+        System.out.printf(Locale.ROOT, "%s%s, input 3x%dx%d%n", type,
+                interactions > 0 ? ", " + interactions + " interactions, " + bb.path("interact_attn_type").asText("normal") + " cross-attention" : "",
+                b.inputHeight(), b.inputWidth());
+        for (int i = 1; i <= 4; i++) {
+            JsonNode br = bb.path("branch" + i);
+            if (br.isObject()) {
+                System.out.println("  " + branchLine("branch" + i, br, r.task()));
+            }
+        }
+        List<Convention> shown = new ArrayList<>();
+        for (Convention c : List.of(Convention.DET_SCRIPT, Convention.CLS_SCRIPT, Convention.TRUE)) {
+            if (r.get(c).available()) {
+                shown.add(c);
+            }
+        }
+        Set<String> groups = new LinkedHashSet<>(b.params().keySet());
+        shown.forEach(c -> groups.addAll(r.get(c).flops().keySet()));
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%n%-16s %15s", "group", "parameters"));
+        for (Convention c : shown) {
+            head.append(String.format(Locale.ROOT, " %14s", c.id() + " G"));
+        }
+        System.out.println(head);
+        for (String g : groups) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-16s %15s", g, count(b.params().get(g))));
+            for (Convention c : shown) {
+                line.append(String.format(Locale.ROOT, " %14s", giga(r.get(c).flops().get(g))));
+            }
+            System.out.println(line);
+        }
+        StringBuilder total = new StringBuilder(String.format(Locale.ROOT, "%-16s %,15d", "total", b.totalParams()));
+        for (Convention c : shown) {
+            total.append(String.format(Locale.ROOT, " %14.3f", r.get(c).totalFlops() / 1e9));
+        }
+        System.out.println(total);
+        System.out.println();
+        System.out.println("parameters: the module as built (" + built.id() + " counts every parameter of it)");
+        for (Convention c : Convention.values()) {
+            FlopReport f = r.get(c);
+            if (!f.available()) {
+                System.out.println(c.id() + ": not counted: " + f.unavailable());
+            } else if (c != Convention.TRUE && f.totalParams() != b.totalParams()) {
+                System.out.printf(Locale.ROOT, "%s: counts the classification-style model get_flops.py builds from this config: %,d parameters%n",
+                        c.id(), f.totalParams());
+            }
+        }
+        FlopReport authors = r.get(built);
+        FlopReport tru = r.get(Convention.TRUE);
+        System.out.printf(Locale.ROOT, "true vs %s: %+.1f%% FLOPs (attention matmuls, softmax, GELU, norms, interpolation and "
+                + "deformable sampling, which mmcv's hooks do not see, against the scripts' analytic terms%s)%n",
+                built.id(), 100.0 * (tru.totalFlops() / (double) authors.totalFlops() - 1),
+                built == Convention.DET_SCRIPT ? "; the FPN outputs the script skips" : "");
+        if (z != null && z.published().any()) {
+            Published p = z.published();
+            FlopReport f = r.get(p.by());
+            StringBuilder s = new StringBuilder("published (" + z.source() + "):");
+            if (p.paramsM() != null) {
+                s.append(String.format(Locale.ROOT, " #Param %.0f M", p.paramsM()));
+            }
+            if (p.flopsG() != null) {
+                s.append(String.format(Locale.ROOT, " #FLOPs %s G", trim(p.flopsG())));
+            }
+            s.append("; ").append(p.by().id()).append(" gives");
+            if (p.paramsM() != null) {
+                s.append(String.format(Locale.ROOT, " %.1f M (%+.2f%%)", f.totalParams() / 1e6, 100 * (f.totalParams() / 1e6 / p.paramsM() - 1)));
+            }
+            if (p.flopsG() != null) {
+                s.append(String.format(Locale.ROOT, " %.1f G (%+.2f%%)", f.totalFlops() / 1e9, 100 * (f.totalFlops() / 1e9 / p.flopsG() - 1)));
+            }
+            System.out.println(s);
+            if (p.by() != built && p.flopsG() != null) {
+                System.out.printf(Locale.ROOT, "the published figures describe the classification-style model: the backbone as trained has "
+                        + "%.1f M parameters and %.1f G FLOPs by %s (%+.0f%%), %.1f G true%n", b.totalParams() / 1e6,
+                        r.get(built).totalFlops() / 1e9, built.id(), 100 * (r.get(built).totalFlops() / 1e9 / p.flopsG() - 1),
+                        tru.totalFlops() / 1e9);
+            }
+        }
+    }
+
+    private static String trim(double v) {
+        return v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v) : String.valueOf(v);
+    }
+
+    private static String count(Long v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%,d", v);
+    }
+
+    private static String giga(Long v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%.3f", v / 1e9);
+    }
+
+    static JsonNode backbone(JsonNode root) {
+        if (root.has("config") && root.get("config").isObject()) {
+            return root.get("config");
+        }
+        return root.has("model") ? root.path("model").path("backbone") : root;
+    }
+
+    private static String typeOf(JsonNode bb) {
+        int n = 0;
+        while (n < 4 && bb.has("branch" + (n + 1))) {
+            n++;
+        }
+        return switch (n) {
+            case 2 -> "PIIPTwoBranch";
+            case 3 -> "PIIPThreeBranch";
+            case 4 -> "PIIPFourBranch";
+            default -> "?";
+        };
+    }
+
+    private static String branchLine(String name, JsonNode br, ModelTask task) {
+        String pretrained = br.path("pretrained").asText("");
+        String family;
+        if (task == ModelTask.CLASSIFICATION) {
+            family = br.path("model_type").asText("deit");
+        } else if (pretrained.contains("convnext")) {
+            family = "convnext";
+        } else if (pretrained.contains("deit")) {
+            family = "deit";
+        } else if (pretrained.contains("beit")) {
+            family = "beit";
+        } else if (pretrained.contains("perceiver")) {
+            family = "uniperceiver";
+        } else {
+            family = "internvit";
+        }
+        int size = br.has("real_size") ? br.get("real_size").asInt() : br.path("img_size").asInt(224);
+        if (family.equals("convnext")) {
+            return String.format(Locale.ROOT, "%-8s %-12s %5dpx  %s", name, family, size, pretrained);
+        }
+        return String.format(Locale.ROOT, "%-8s %-12s %5dpx  dim %4s  depth %2s  heads %2s", name, family, size,
+                br.path("embed_dim").asText("?"), br.path("depth").asText("?"), br.path("num_heads").asText("?"));
     }
 }

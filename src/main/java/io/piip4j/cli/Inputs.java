@@ -1,7 +1,16 @@
 package io.piip4j.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.piip4j.config.ConfigException;
 import io.piip4j.config.ConfigReader;
 import io.piip4j.config.PiipConfig;
+import io.piip4j.zoo.Zoo;
+import io.piip4j.zoo.ZooModel;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
 import io.piip4j.weights.CheckpointException;
 import io.piip4j.weights.NdArray;
 import io.piip4j.weights.Npy;
@@ -15,12 +24,45 @@ final class Inputs {
     private Inputs() {
     }
 
+    /** A config file, or the name of a zoo model ({@code piip zoo} lists them). */
     static PiipConfig config(String spec) {
+        ConfigSource src = source(spec);
+        return src.zoo() != null ? src.zoo().config() : ConfigReader.read(src.file());
+    }
+
+    /**
+     * What a {@code --config} value names: an existing file wins over a zoo name; neither fails
+     * with the closest zoo names.
+     */
+    static ConfigSource source(String spec) {
         Path p = Path.of(spec);
-        if (!Files.exists(p)) {
-            throw new IllegalArgumentException(spec + ": no such config file");
+        if (Files.isRegularFile(p)) {
+            return new ConfigSource(spec, p, null, readJson(p), p.getFileName().toString().replaceFirst("\\.json$", ""));
         }
-        return ConfigReader.read(p);
+        Optional<ZooModel> z = Zoo.find(spec);
+        if (z.isPresent()) {
+            return new ConfigSource(spec, null, z.get(), z.get().configJson(), z.get().configName());
+        }
+        if (Files.isDirectory(p)) {
+            throw new IllegalArgumentException(spec + ": is a folder, not a config file");
+        }
+        List<String> near = Zoo.closest(spec, 3);
+        throw new IllegalArgumentException(spec + ": no such config file or zoo model"
+                + (near.isEmpty() ? "" : " (did you mean " + String.join(", ", near) + "?)") + "; 'piip zoo' lists the models");
+    }
+
+    private static JsonNode readJson(Path p) {
+        try {
+            JsonNode root = new ObjectMapper().readTree(Files.readString(p));
+            if (root == null || !root.isObject()) {
+                throw new ConfigException(p + ": expected a JSON object");
+            }
+            return root;
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(p + ": not valid JSON (" + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr() + ")");
+        } catch (IOException e) {
+            throw new ConfigException(p + ": cannot read (" + e.getMessage() + ")");
+        }
     }
 
     static Path existing(Path p, String what) {

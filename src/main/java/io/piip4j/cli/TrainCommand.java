@@ -1,0 +1,95 @@
+package io.piip4j.cli;
+
+import io.piip4j.data.ImageFolder;
+import io.piip4j.data.ImageSet;
+import io.piip4j.tensor.Inference;
+import io.piip4j.train.Recipe;
+import io.piip4j.train.TrainableClassifier;
+import io.piip4j.train.Trainer;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code piip train}: trains a PIIP classifier (or the single-branch ViT baseline) from a recipe. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train a classification model from a recipe (JSON): AdamW, cosine schedule with warm-up,",
+            "layer-wise lr decay, drop path, label smoothing, gradient clipping; evaluation and a checkpoint",
+            "every epoch and on Ctrl-C. Writes OUT/checkpoint.pth, OUT/history.json, OUT/curves.png, OUT/model.pth."})
+final class TrainCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "RECIPE", description = "Training recipe (JSON), e.g. recipes/fashion-mnist/piip-tiny.json.")
+    Path recipeFile;
+
+    @Option(names = "--out", required = true, description = "Output folder (checkpoints, history, curves, final weights).")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the run in --out from its checkpoint.pth.")
+    boolean resume;
+
+    @Option(names = "--init", description = "Start from these weights (e.g. written by 'piip init') instead of a fresh initialisation.")
+    Path init;
+
+    @Option(names = "--epochs", description = "Override the recipe's number of epochs.")
+    Integer epochs;
+
+    @Option(names = "--batch-size", description = "Override the recipe's batch size.")
+    Integer batchSize;
+
+    @Option(names = "--seed", description = "Override the recipe's seed.")
+    Long seed;
+
+    @Option(names = "--train-limit", description = "Use only the first N training images.")
+    Integer trainLimit;
+
+    @Option(names = "--test-limit", description = "Evaluate on only the first N test images.")
+    Integer testLimit;
+
+    @Option(names = "--data-dir", description = "Read the recipe's data files from this folder instead.")
+    Path dataDir;
+
+    @Option(names = "--threads", description = "Engine threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--quiet", description = "No progress bar (epoch summaries only).")
+    boolean quiet;
+
+    @Option(names = "--stop-after-steps", hidden = true, description = "Checkpoint and stop after N steps (testing).")
+    int stopAfterSteps;
+
+    @Override
+    public Integer call() throws Exception {
+        Recipe recipe = Recipe.read(recipeFile).with(epochs, batchSize, seed, trainLimit, testLimit);
+        if (dataDir != null) {
+            recipe = recipe.withDataDir(dataDir);
+        }
+        if (threads != null) {
+            Inference.setThreads(threads);
+        }
+        ImageSet[] data = load(recipe.data());
+        try (TrainableClassifier model = recipe.buildModel()) {
+            Trainer t = new Trainer(recipe, model, data[0], data[1],
+                    new Trainer.Options(out, resume, init, quiet, System.out, stopAfterSteps));
+            System.out.printf("%s: %s, %,d parameters, input %dx%d; %d training / %d test images%n", recipe.name(),
+                    recipe.modelType(), model.module().numParameters(), model.inputSize(), model.inputSize(),
+                    recipe.trainLimit() > 0 ? Math.min(recipe.trainLimit(), data[0].size()) : data[0].size(),
+                    recipe.testLimit() > 0 ? Math.min(recipe.testLimit(), data[1].size()) : data[1].size());
+            Trainer.Outcome o = t.run();
+            return o == Trainer.Outcome.COMPLETED ? 0 : 130;
+        }
+    }
+
+    static ImageSet[] load(Recipe.Data d) {
+        if (d.format().equals("idx")) {
+            return new ImageSet[] {ImageSet.fromIdx(d.trainImages(), d.trainLabels(), d.classes()),
+                ImageSet.fromIdx(d.testImages(), d.testLabels(), d.classes())};
+        }
+        ImageSet tr = ImageFolder.load(d.trainFolder(), d.channels(), d.size());
+        ImageSet te = ImageFolder.load(d.testFolder(), d.channels(), d.size());
+        if (!tr.classes().equals(te.classes())) {
+            throw new io.piip4j.data.DataException(d.testFolder() + ": class folders " + te.classes()
+                    + " differ from the training folder's " + tr.classes());
+        }
+        return new ImageSet[] {tr, te};
+    }
+}

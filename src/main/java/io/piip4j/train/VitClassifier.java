@@ -1,0 +1,78 @@
+package io.piip4j.train;
+
+import io.piip4j.backbone.Branch;
+import io.piip4j.backbone.TokenBlock;
+import io.piip4j.config.BranchConfig;
+import io.piip4j.init.ReferenceInit;
+import io.piip4j.nn.Module;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * The single-branch ViT baseline, built from the same branch and blocks as a PIIP branch, with
+ * {@code vit_models}' own head (final norm, then the class token — or the token mean — into the
+ * linear head). Its parameter names are exactly {@code vit_models}' state-dict keys, so a trained
+ * baseline is itself a pretrained checkpoint that {@code piip init} can put into a PIIP branch.
+ */
+public final class VitClassifier extends Module implements TrainableClassifier {
+    private final Branch branch;
+
+    public VitClassifier(BranchConfig config) {
+        // registered without a name: the branch's parameters are this model's top-level keys
+        this.branch = child("", Branch.create(config, true));
+        for (TokenBlock blk : branch.blocks()) {
+            blk.setDropPath(config.dropPathRate());
+        }
+    }
+
+    public Branch branch() {
+        return branch;
+    }
+
+    @Override
+    public Module module() {
+        return this;
+    }
+
+    @Override
+    public Tensor logits(Tensor images) {
+        Branch.Embedded e = branch.embed(images);
+        e = branch.forwardBlocks(e, 0, branch.blocks().size() - 1);
+        return branch.standaloneLogits(e);
+    }
+
+    @Override
+    public int inputSize() {
+        return branch.config().imgSize();
+    }
+
+    @Override
+    public int numClasses() {
+        return branch.config().numClasses();
+    }
+
+    @Override
+    public void initialize() {
+        ReferenceInit.initBranch(branch);
+    }
+
+    @Override
+    public int numLayers() {
+        return branch.config().depth();
+    }
+
+    @Override
+    public int layerId(String name, int numLayers) {
+        if (name.startsWith("cls_token") || name.startsWith("pos_embed") || name.startsWith("patch_embed")) {
+            return 0;
+        }
+        if (name.startsWith("blocks.")) {
+            return Integer.parseInt(name.split("\\.")[1]) + 1;
+        }
+        return numLayers + 1;
+    }
+
+    @Override
+    public void close() {
+        super.close();
+    }
+}

@@ -9,6 +9,7 @@ import io.piip4j.nn.Linear;
 import io.piip4j.nn.Module;
 import io.piip4j.nn.Norm;
 import io.piip4j.tensor.F;
+import io.piip4j.tensor.Scoped;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
@@ -124,7 +125,9 @@ public abstract class Branch extends Module {
     public Embedded forwardBlocks(Embedded e, int first, int last) {
         Tensor x = e.cls() == null ? e.tokens() : F.cat(1, e.cls(), e.tokens());
         for (int i = first; i <= last; i++) {
-            x = blocks().get(i).forward(x, e.h(), e.w());
+            TokenBlock block = blocks().get(i);
+            Tensor in = x;
+            x = Scoped.one(() -> block.forward(in, e.h(), e.w())); // each block's temporaries freed as it ends
         }
         if (e.cls() == null) {
             return new Embedded(x, null, e.h(), e.w());

@@ -5,6 +5,7 @@ import io.piip4j.config.BranchKind;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.nn.Parameter;
 import io.piip4j.tensor.F;
+import io.piip4j.tensor.Scoped;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -135,13 +136,14 @@ public final class PiipDenseBackbone extends PiipNetwork {
             return List.of(fpn2 == null ? out : fpn2.forward(out), out, lastIsCnn ? out : SimpleFpn.down2(out));
         }
         if (!regularFpn) {
-            return List.of(fpn1.forward(out), fpn2.forward(out), out, SimpleFpn.down2(out));
+            return List.of(Scoped.one(() -> fpn1.forward(out)), fpn2.forward(out), out, SimpleFpn.down2(out));
         }
         outs.add(out);
         if (lastIsCnn) {
             return outs;
         }
-        return List.of(fpn1.forward(outs.get(0)), fpn2.forward(outs.get(1)), outs.get(2), SimpleFpn.down2(outs.get(3)));
+        return List.of(Scoped.one(() -> fpn1.forward(outs.get(0))), fpn2.forward(outs.get(1)), outs.get(2),
+                SimpleFpn.down2(outs.get(3)));
     }
 
     /**
@@ -154,13 +156,18 @@ public final class PiipDenseBackbone extends PiipNetwork {
         Tensor sum = null;
         for (int i = 0; i < n; i++) {
             Branch.Embedded e = x.get(i);
-            Tensor map = e.tokens().transpose(1, 2).reshape(e.tokens().size(0), e.tokens().size(2), e.h(), e.w());
-            map = layers.get(i).forward(map);
-            if (i < n - 1) {
-                ScalarType t = map.scalar_type();
-                map = F.interpolateBilinear(map.to(ScalarType.Float), last.h(), last.w()).to(t);
-            }
-            Tensor weighted = map.mul(w.get(i).get());
+            DenseMerge layer = layers.get(i);
+            boolean resize = i < n - 1;
+            Tensor weight = w.get(i).get();
+            Tensor weighted = Scoped.one(() -> {
+                Tensor map = e.tokens().transpose(1, 2).reshape(e.tokens().size(0), e.tokens().size(2), e.h(), e.w());
+                map = layer.forward(map);
+                if (resize) {
+                    ScalarType t = map.scalar_type();
+                    map = F.interpolateBilinear(map.to(ScalarType.Float), last.h(), last.w()).to(t);
+                }
+                return map.mul(weight);
+            });
             sum = sum == null ? weighted : sum.add(weighted);
         }
         return sum;

@@ -3,6 +3,7 @@ package io.piip4j.backbone;
 import io.piip4j.config.BranchConfig;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.nn.Module.ModuleList;
+import io.piip4j.tensor.Scoped;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
@@ -111,8 +112,10 @@ public final class Pyramid {
             for (int i = units.size() - 1; i >= 0; i--) {
                 Branch.Embedded a = cur.get(i);
                 Branch.Embedded b = cur.get(i + 1);
-                Tensor[] y = units.get(i).forward(a.tokens(), b.tokens(), where[k][i][0], where[k][i][1], a.h(), a.w(),
-                        b.h(), b.w());
+                InteractionUnit unit = units.get(i);
+                DeformInputs into1 = where[k][i][0];
+                DeformInputs into2 = where[k][i][1];
+                Tensor[] y = Scoped.all(() -> unit.forward(a.tokens(), b.tokens(), into1, into2, a.h(), a.w(), b.h(), b.w()));
                 cur.set(i, new Branch.Embedded(y[0], a.cls(), a.h(), a.w()));
                 cur.set(i + 1, new Branch.Embedded(y[1], b.cls(), b.h(), b.w()));
             }

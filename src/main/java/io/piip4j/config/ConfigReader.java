@@ -205,6 +205,9 @@ public final class ConfigReader {
             if (depths.length != widths.length || depths.length == 0) {
                 throw s.error("hidden_sizes", "expected one width per stage (" + depths.length + " depths)");
             }
+            if (java.util.Arrays.stream(depths).asLongStream().sum() > MAX_DEPTH) {
+                throw s.error("depths", "more blocks in all than the limit of " + MAX_DEPTH);
+            }
             out.put(name, new ConvNextSpec(name, depths, widths, s.positive("patch_size", 4),
                     s.number("layer_scale_init_value", 1e-6)));
         }
@@ -259,7 +262,7 @@ public final class ConfigReader {
         int imgSize = b.positive("img_size", 224);
         // defaults of the reference's constructors: vit_models (DeiT) and InternViT6B
         boolean intern = kind == BranchKind.INTERNVIT;
-        int depth = b.positive("depth", intern ? 48 : 12);
+        int depth = depth(b, intern ? 48 : 12);
         int dim = b.positive("embed_dim", intern ? 3200 : 768);
         int heads = heads(b, dim, intern ? 25 : 12);
         int patch = b.positive("patch_size", 16);
@@ -297,7 +300,7 @@ public final class ConfigReader {
             return convnextBranch(b, name, pretrained, imgSize, convnexts, inPyramid);
         }
         boolean intern = kind == BranchKind.INTERNVIT;
-        int depth = b.positive("depth", intern ? 48 : 12);
+        int depth = depth(b, intern ? 48 : 12);
         int dim = b.positive("embed_dim", intern ? 3200 : 768);
         int heads = heads(b, dim, intern ? 25 : 12);
         int patch = b.positive("patch_size", intern ? 14 : 16);
@@ -347,6 +350,17 @@ public final class ConfigReader {
                 spec.width(), 1, 4.0, true, b.number("drop_path_rate", 0.0), indexes, false, new boolean[depth],
                 new int[depth], 0, null, false, "LayerNorm", 1000, pretrained, false, false, false, false, false, false,
                 spec, ratios);
+    }
+
+    /** More blocks than any real model has: a larger depth is a mistake (and would exhaust memory). */
+    static final int MAX_DEPTH = 10_000;
+
+    private static int depth(JsonPath b, int def) {
+        int depth = b.positive("depth", def);
+        if (depth > MAX_DEPTH) {
+            throw b.error("depth", depth + " blocks is more than the limit of " + MAX_DEPTH);
+        }
+        return depth;
     }
 
     private static int heads(JsonPath b, int dim, int def) {

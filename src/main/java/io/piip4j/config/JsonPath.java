@@ -20,7 +20,9 @@ final class JsonPath {
     }
 
     String at(String key) {
-        return path.isEmpty() ? key : path + "." + key;
+        // a key from the file is shown whole unless absurdly long
+        String k = key.length() > 100 ? key.substring(0, 100) + "..." : key;
+        return path.isEmpty() ? k : path + "." + k;
     }
 
     boolean has(String key) {
@@ -74,6 +76,9 @@ final class JsonPath {
         }
         if (!v.isNumber()) {
             throw error(key, "expected a number, got " + v);
+        }
+        if (!Double.isFinite(v.asDouble())) {
+            throw error(key, "expected a finite number, got " + v.asDouble());
         }
         return v.asDouble();
     }

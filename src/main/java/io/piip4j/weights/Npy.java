@@ -35,7 +35,7 @@ public final class Npy {
         } catch (FormatProblem p) {
             throw new CheckpointException(name + ": " + p.getMessage());
         } catch (OutOfMemoryError e) {
-            throw new CheckpointException(name + ": too large to load into memory");
+            throw new CheckpointException(name + ": too large to load into memory", e);
         } catch (IOException e) {
             throw new CheckpointException(name + ": cannot read (" + FormatProblem.describe(e) + ")", e);
         } catch (RuntimeException e) {

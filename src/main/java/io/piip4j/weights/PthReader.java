@@ -94,9 +94,9 @@ public final class PthReader {
         } catch (FormatProblem p) {
             throw new CheckpointException(name + ": " + p.getMessage());
         } catch (OutOfMemoryError e) {
-            throw new CheckpointException(name + ": too large to load into memory");
+            throw new CheckpointException(name + ": too large to load into memory", e);
         } catch (StackOverflowError e) {
-            throw new CheckpointException(name + ": nested too deeply to load");
+            throw new CheckpointException(name + ": nested too deeply to load", e);
         } catch (IOException e) {
             throw new CheckpointException(name + ": cannot read (" + FormatProblem.describe(e) + ")", e);
         } catch (RuntimeException e) {

@@ -104,10 +104,10 @@ public final class SafetensorsReader {
             return new CheckpointException(name + ": " + p.getMessage());
         }
         if (t instanceof OutOfMemoryError) {
-            return new CheckpointException(name + ": too large to load into memory");
+            return new CheckpointException(name + ": too large to load into memory", t);
         }
         if (t instanceof StackOverflowError) {
-            return new CheckpointException(name + ": header nested too deeply");
+            return new CheckpointException(name + ": header nested too deeply", t);
         }
         if (t instanceof IOException) {
             return new CheckpointException(name + ": cannot read (" + FormatProblem.describe(t) + ")", t);

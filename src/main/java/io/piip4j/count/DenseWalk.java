@@ -25,12 +25,15 @@ final class DenseWalk {
     private final Conf cfg;
     private final VitBranch.Side side;
     private final JsonNode convnextConfigs;
+    /** Walking the official input size, where the script's analytic terms use the configured sizes. */
+    private final boolean configured;
     private final Tally t = new Tally();
 
-    private DenseWalk(Conf cfg, VitBranch.Side side, JsonNode convnextConfigs) {
+    private DenseWalk(Conf cfg, VitBranch.Side side, JsonNode convnextConfigs, boolean configured) {
         this.cfg = cfg;
         this.side = side;
         this.convnextConfigs = convnextConfigs;
+        this.configured = configured;
     }
 
     /** The detection script's input side: branch4/3/2 real size, the backbone's real size (or mmseg img_size), else 1024. */
@@ -49,7 +52,8 @@ final class DenseWalk {
 
     /** @param convnextConfigs optional ConvNeXt shapes by {@code pretrained} name (else the hub presets) */
     static Tally walk(Conf cfg, VitBranch.Side side, long h, long w, JsonNode convnextConfigs) {
-        DenseWalk d = new DenseWalk(cfg, side, convnextConfigs);
+        int s = defaultInput(cfg);
+        DenseWalk d = new DenseWalk(cfg, side, convnextConfigs, h == s && w == s);
         String type = cfg.string("type", "");
         switch (type) {
             case "PIIPTwoBranch", "PIIPThreeBranch", "PIIPFourBranch" -> d.pyramid(type, h, w);
@@ -70,6 +74,8 @@ final class DenseWalk {
         final VitBranch vit;
         final ConvNextBranch cnn;
         final int[] downsample;
+        long inH;
+        long inW;
         long gh;
         long gw;
 
@@ -247,6 +253,8 @@ final class DenseWalk {
                 bw = (long) Math.floor((double) w * scale);
                 t.bilinear(b.name, 3 * bh * bw);
             }
+            b.inH = bh;
+            b.inW = bw;
             b.embed(bh, bw);
         }
         for (int x = 0; x < k; x++) {
@@ -265,9 +273,12 @@ final class DenseWalk {
                 Interactions.unit(t, g, dimOf(a, layer[j], three), a.gh, a.gw, dimOf(b, layer[j + 1], three), b.gh, b.gw, opts);
                 long fa;
                 long fb;
-                if (three) {
+                if (three && configured) {
                     fa = a.realSize / a.downsample[layer[j]];
                     fb = b.realSize / b.downsample[layer[j + 1]];
+                } else if (three) {
+                    fa = a.gh;
+                    fb = b.gh;
                 } else {
                     fa = pretrainOf(a) / 16;
                     fb = pretrainOf(b) / 16;
@@ -297,7 +308,9 @@ final class DenseWalk {
         t.scriptSees(true);
         for (Br b : br) {
             if (b.countsAttention()) {
-                t.analytic(b.name, Analytic.selfAttention(b.conf, b.realSize, b.realSize, b.embedDim()));
+                // the script evaluates its formula at the configured sizes; at another input, at the sizes fed
+                t.analytic(b.name, configured ? Analytic.selfAttention(b.conf, b.realSize, b.realSize, b.embedDim())
+                        : Analytic.selfAttention(b.conf, b.inH, b.inW, b.embedDim()));
             }
         }
     }

@@ -105,4 +105,14 @@ class ZooNamesTest {
         assertEquals(1, cls.exitCode());
         assertTrue(cls.errorLine().contains("368x368"), cls.err());
     }
+
+    @Test
+    void theExampleCustomPyramidIsCounted() throws Exception {
+        CliRun run = CliRun.of("info", "examples/piip-tsb-1344-896-448.json", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode j = new ObjectMapper().readTree(run.out());
+        assertEquals(1344, j.path("input").get(0).asInt());
+        long cls = j.path("conventions").path("authors-cls").path("total_flops").asLong();
+        assertTrue(cls > 250e9 && cls < 280e9, "between the released 1120 and 1568 pyramids: " + cls);
+    }
 }

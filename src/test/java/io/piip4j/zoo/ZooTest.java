@@ -113,4 +113,14 @@ class ZooTest {
         assertTrue(e.getMessage().contains("piip zoo"), e.getMessage());
         assertTrue(Zoo.closest("sbl-maskrcnn", 3).stream().allMatch(n -> n.contains("sbl-maskrcnn")));
     }
+
+    @Test
+    void loadOpensAZooModelWithTheUsersCheckpointAndRefusesOneThatDoesNotFit() {
+        java.nio.file.Path weights = io.piip4j.testing.Golden.require().resolve("checkpoints").resolve("cls_bf16.pth");
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> Zoo.load("piip-tsb-cls-368", weights).close());
+        assertTrue(e.getMessage().contains("does not fit"), e.getMessage());
+        assertEquals(3, Zoo.get("piip-tsb-cls-368").config().numBranches());
+        assertEquals("piip_3branch_tsb_368-192-128_cls_token_deit1.pth", Zoo.get("piip-tsb-cls-368").checkpoint());
+    }
 }

@@ -46,7 +46,9 @@ class FlopsOfficialTest {
                 String why = row.get("not_computed").asText();
                 if (r.available()) {
                     problems.add(key + " [" + c + "]: the script fails (" + why + ") but we counted it");
-                } else if (!why.startsWith(r.unavailable().replaceAll(" \\(.*", "").replaceAll(":.*", ""))) {
+                } else if (!why.equals(r.unavailable())
+                        // the script's NotImplementedError for a ConvNeXt baseline has no text: ours says which class
+                        && !(why.endsWith(": ") && r.unavailable().startsWith(why.strip().replaceAll(":$", "")))) {
                     problems.add(key + " [" + c + "]: refused for '" + r.unavailable() + "', the script for '" + why + "'");
                 }
                 checked++;

@@ -90,6 +90,15 @@ public abstract class Branch extends Module {
         return F.interpolateBicubic(grid, h, w).reshape(1, -1, h * w).permute(0, 2, 1);
     }
 
+    /** For a position table added without resizing: the token grid must be the table's. */
+    protected final void checkGrid(long h, long w) {
+        long g = config.posEmbedGrid();
+        if (h != g || w != g) {
+            throw new IllegalArgumentException(config.name() + ": input gives a " + h + "x" + w + " token grid, the branch's "
+                    + "position embedding is for " + g + "x" + g + " (its img_size " + g * config.patchSize() + ")");
+        }
+    }
+
     /** Whether this port can run the branch (not only describe its parameters). */
     public boolean runnable() {
         return config.kind().runnable();

@@ -30,7 +30,7 @@ public final class DeitBranch extends Branch {
         super(cfg);
         this.dense = dense;
         long dim = cfg.embedDim();
-        int grid = dense ? cfg.pretrainGridSize() : cfg.gridSize();
+        int grid = cfg.posEmbedGrid();
         this.clsToken = cfg.useClsToken() ? parameter("cls_token", 1, 1, dim) : null;
         this.posEmbed = parameter("pos_embed", 1, (long) grid * grid, dim);
         this.patchEmbed = child("patch_embed", new PatchEmbed(cfg.patchSize(), 3, dim));
@@ -59,15 +59,16 @@ public final class DeitBranch extends Branch {
         long h = grid.size(2);
         long w = grid.size(3);
         Tensor tokens = grid.flatten(2, -1).transpose(1, 2);
-        if (dense) {
-            return new Embedded(tokens.add(resizedPosEmbed(posEmbed.get(), config.pretrainGridSize(), h, w)), null, h, w);
+        Tensor pos;
+        if (config.resizePosEmbed()) {
+            pos = resizedPosEmbed(posEmbed.get(), config.posEmbedGrid(), h, w);
+        } else {
+            checkGrid(h, w);
+            pos = posEmbed.get();
         }
-        if (h * w != posEmbed.shape()[1]) {
-            throw new IllegalArgumentException(config.name() + ": input gives a " + h + "x" + w + " token grid, the branch expects "
-                    + config.gridSize() + "x" + config.gridSize() + " (img_size " + config.imgSize() + ")");
-        }
-        Tensor cls = clsToken == null ? null : clsToken.get().expand(image.size(0), -1, -1);
-        return new Embedded(tokens.add(posEmbed.get()), cls, h, w);
+        // the dense backbones never feed the class token through their blocks
+        Tensor cls = clsToken == null || dense ? null : clsToken.get().expand(image.size(0), -1, -1);
+        return new Embedded(tokens.add(pos), cls, h, w);
     }
 
     @Override

@@ -30,7 +30,7 @@ public final class InternVitBranch extends Branch {
     InternVitBranch(BranchConfig cfg, boolean withHead, boolean dense) {
         super(cfg);
         long dim = cfg.embedDim();
-        this.posGrid = dense ? cfg.pretrainGridSize() : cfg.gridSize();
+        this.posGrid = cfg.posEmbedGrid();
         this.posEmbed = parameter("pos_embed", 1, (long) posGrid * posGrid + 1, dim);
         this.clsToken = cfg.useClsToken() && !dense ? parameter("cls_token", 1, 1, dim) : null;
         this.patchEmbed = child("patch_embed", new PatchEmbed(cfg.patchSize(), 3, dim));
@@ -59,7 +59,12 @@ public final class InternVitBranch extends Branch {
         Tensor tokens = grid.flatten(2, -1).transpose(1, 2);
         Tensor table = posEmbed.get();
         Tensor gridPart = table.narrow(1, 1, table.size(1) - 1); // pos_embed[:, 1:]
-        tokens = tokens.add(resizedPosEmbed(gridPart, posGrid, h, w).to(tokens.scalar_type()));
+        if (config.resizePosEmbed()) {
+            tokens = tokens.add(resizedPosEmbed(gridPart, posGrid, h, w).to(tokens.scalar_type()));
+        } else {
+            checkGrid(h, w);
+            tokens = tokens.add(gridPart);
+        }
         Tensor cls = clsToken == null ? null : clsToken.get().expand(image.size(0), -1, -1);
         return new Embedded(tokens, cls, h, w);
     }

@@ -29,6 +29,12 @@ import java.util.List;
  * @param useSharedRelPosBias BEiT: one relative position table shared by all blocks
  * @param convnext           ConvNeXt branches: the Hugging Face model's shape; null otherwise
  * @param downsampleRatios   ConvNeXt branches: per block, its output's stride relative to the image
+ * @param posEmbedGrid       the grid of the position-embedding table (DeiT / InternViT): the branch's
+ *                           own in classification, {@code pretrain_img_size // patch_size} in mmdetection,
+ *                           {@code img_size // patch_size} in mmsegmentation
+ * @param resizePosEmbed     whether the table is resized (bicubic) to the token grid at every forward
+ *                           (classification InternViT, mmdetection) or added as it is (classification
+ *                           DeiT, mmsegmentation: the token grid must equal the table's)
  */
 public record BranchConfig(
         String name,
@@ -60,7 +66,9 @@ public record BranchConfig(
         boolean useAbsPosEmb,
         boolean useSharedRelPosBias,
         ConvNextSpec convnext,
-        int[] downsampleRatios) {
+        int[] downsampleRatios,
+        int posEmbedGrid,
+        boolean resizePosEmbed) {
 
     /** A classification branch (the options of the dense variants left at their defaults). */
     public BranchConfig(String name, BranchKind kind, int imgSize, int patchSize, int pretrainImgSize,
@@ -71,14 +79,14 @@ public record BranchConfig(
         this(name, kind, imgSize, patchSize, pretrainImgSize, pretrainPatchSize, depth, embedDim, numHeads, mlpRatio,
                 qkvBias, dropPathRate, interactionIndexes, useClsToken, windowAttn, windowSize, initScale, initValues,
                 qkNormalization, normLayerType, numClasses, pretrained, false, false, false, false, false, false, null,
-                null);
+                null, imgSize / patchSize, kind == BranchKind.INTERNVIT);
     }
 
     public int gridSize() {
         return imgSize / patchSize;
     }
 
-    /** The grid of the dense branches' position-embedding table ({@code pretrain_img_size // patch_size}). */
+    /** The pretraining grid ({@code pretrain_img_size // patch_size}): BEiT's and Uni-Perceiver's position tables. */
     public int pretrainGridSize() {
         return pretrainImgSize / patchSize;
     }
@@ -120,6 +128,6 @@ public record BranchConfig(
         return new BranchConfig(newName, kind, newImgSize, patchSize, pretrainImgSize, pretrainPatchSize, depth, embedDim,
                 numHeads, mlpRatio, qkvBias, dropPathRate, newIndexes, useClsToken, windowAttn, windowSize, initScale,
                 initValues, qkNormalization, normLayerType, numClasses, newPretrained, useFlashAttn, fusedMlp, withFpn,
-                withFinalNorm, useAbsPosEmb, useSharedRelPosBias, convnext, downsampleRatios);
+                withFinalNorm, useAbsPosEmb, useSharedRelPosBias, convnext, downsampleRatios, posEmbedGrid, resizePosEmbed);
     }
 }

@@ -81,13 +81,26 @@ public final class ConfigReader {
             // golden cases describe the shapes of their (placeholder-named) ConvNeXt branches here
             Map<String, ConvNextSpec> convnexts = root.has("convnext_configs")
                     ? convnextConfigs(doc.object("convnext_configs")) : Map.of();
-            return parseBackbone(doc.object("config"), taskOf(root), convnexts);
+            JsonPath config = doc.object("config");
+            if (config.has("model")) {
+                // whole-detector/segmentor cases: the backbone inside the mmdet/mmseg model config
+                config = config.object("model").object("backbone");
+            }
+            JsonNode t = root.get("task");
+            boolean segmentation = t != null && t.asText().startsWith("segmentation");
+            return parseBackbone(config, taskOf(root), convnexts, segmentation);
         }
         if (root.has("model")) {
             JsonPath model = doc.object("model");
-            return parseBackbone(model.object("backbone"), null, Map.of());
+            return parseBackbone(model.object("backbone"), null, Map.of(), isSegmentor(model.node));
         }
-        return parseBackbone(doc, null, Map.of());
+        return parseBackbone(doc, null, Map.of(), false);
+    }
+
+    /** mmsegmentation's model types (their backbones are mmseg's variants); anything else is mmdetection's. */
+    private static boolean isSegmentor(JsonNode model) {
+        String type = model.path("type").asText("");
+        return type.equals("EncoderDecoder") || type.equals("CascadeEncoderDecoder") || model.has("decode_head");
     }
 
     private static PiipConfig.Task taskOf(JsonNode caseJson) {
@@ -99,14 +112,19 @@ public final class ConfigReader {
     }
 
     static PiipConfig parseBackbone(JsonPath c, PiipConfig.Task task) {
-        return parseBackbone(c, task, Map.of());
+        return parseBackbone(c, task, Map.of(), false);
     }
 
-    static PiipConfig parseBackbone(JsonPath c, PiipConfig.Task task, Map<String, ConvNextSpec> convnexts) {
+    /**
+     * @param segmentation the backbone is mmsegmentation's variant: only PIIPTwoBranch, position
+     *                     embeddings at each branch's {@code img_size} grid, added without resizing
+     */
+    static PiipConfig parseBackbone(JsonPath c, PiipConfig.Task task, Map<String, ConvNextSpec> convnexts,
+            boolean segmentation) {
         // the released classification configs name no type: the branch count decides, as in build.py
         String type = c.has("type") ? c.string("type", null) : inferType(c);
         if (PiipConfig.BASELINE_TYPES.contains(type)) {
-            return parseBaseline(c, type, convnexts);
+            return parseBaseline(c, type, convnexts, segmentation);
         }
         Integer n = TYPES.get(type);
         if (n == null) {
@@ -120,12 +138,18 @@ public final class ConfigReader {
             }
         }
         if (task == null) {
-            boolean dense = c.object("branch1").has("real_size") || c.has("with_simple_fpn") || c.has("out_indices");
+            boolean dense = segmentation || c.object("branch1").has("real_size") || c.has("with_simple_fpn")
+                    || c.has("out_indices");
             task = dense ? PiipConfig.Task.DENSE : PiipConfig.Task.CLASSIFICATION;
+        }
+        if (segmentation && n != 2) {
+            // mmsegmentation registers PIIPTwoBranch and a PIIPThreeBranch of its own (unreleased)
+            throw c.error("type", n == 3 ? "the segmentation PIIPThreeBranch is not supported yet (no released config uses it)"
+                    : "mmsegmentation has no " + type);
         }
         List<BranchConfig> branches = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
-            branches.add(parseBranch(c.object("branch" + i), "branch" + i, task, n, convnexts));
+            branches.add(parseBranch(c.object("branch" + i), "branch" + i, task, n, convnexts, segmentation));
         }
         if (task == PiipConfig.Task.DENSE && n == 4) {
             // PIIPFourBranch builds its fourth ViT from branch3's arguments (vit_models(**branch3)):
@@ -142,7 +166,7 @@ public final class ConfigReader {
                 c.bool("with_cffn", false), positiveNumber(c, "cffn_ratio", 0.25), positiveNumber(c, "deform_ratio", 1.0),
                 attn, c.number("interaction_drop_path_rate", 0.3), c.bool("interaction_proj", true),
                 c.bool("separate_head", false), c.positive("num_classes", 1000), c.bool("use_cls_head", true),
-                injectorNorm(c), task == PiipConfig.Task.DENSE ? denseOptions(c, n) : null);
+                injectorNorm(c), task == PiipConfig.Task.DENSE ? denseOptions(c, n, segmentation) : null);
         validate(c, cfg);
         return cfg;
     }
@@ -156,7 +180,7 @@ public final class ConfigReader {
         return false;
     }
 
-    private static PiipConfig.DenseOptions denseOptions(JsonPath c, int n) {
+    private static PiipConfig.DenseOptions denseOptions(JsonPath c, int n, boolean segmentation) {
         if (n != 3) {
             // PIIPTwoBranch / PIIPFourBranch take neither argument (the call would fail)
             for (String k : List.of("with_simple_fpn", "out_interaction_indexes")) {
@@ -164,6 +188,9 @@ public final class ConfigReader {
                     throw c.error(k, "only PIIPThreeBranch takes this option");
                 }
             }
+        }
+        if (segmentation && c.has("is_dino")) {
+            throw c.error("is_dino", "mmsegmentation's PIIPTwoBranch has no DINO outputs");
         }
         List<Integer> outIdx = new ArrayList<>();
         JsonNode v = c.node.get("out_interaction_indexes");
@@ -178,21 +205,23 @@ public final class ConfigReader {
                 outIdx.add(e.asInt());
             }
         }
-        return new PiipConfig.DenseOptions(c.bool("with_simple_fpn", true), List.copyOf(outIdx), c.bool("is_dino", false), false);
+        return new PiipConfig.DenseOptions(c.bool("with_simple_fpn", true), List.copyOf(outIdx), c.bool("is_dino", false),
+                false, segmentation);
     }
 
     /** A single-branch baseline backbone: the whole object is the one branch's arguments. */
-    private static PiipConfig parseBaseline(JsonPath c, String type, Map<String, ConvNextSpec> convnexts) {
+    private static PiipConfig parseBaseline(JsonPath c, String type, Map<String, ConvNextSpec> convnexts,
+            boolean segmentation) {
         c.rejectUnknown(BASELINE_KEYS);
         BranchKind kind = switch (type) {
             case "vit_models" -> BranchKind.DEIT;
             case "InternViT6B" -> BranchKind.INTERNVIT;
             default -> BranchKind.CONVNEXT;
         };
-        BranchConfig b = denseBranch(c, "backbone", kind, convnexts, false);
+        BranchConfig b = denseBranch(c, "backbone", kind, convnexts, false, segmentation);
         boolean simpleFpn = kind == BranchKind.CONVNEXT && c.bool("with_simple_fpn", false);
         return new PiipConfig(type, PiipConfig.Task.DENSE, List.of(b), 4, 6, false, 0.25, 1.0, "normal", 0.0, true,
-                false, 1000, false, true, new PiipConfig.DenseOptions(true, List.of(), false, simpleFpn));
+                false, 1000, false, true, new PiipConfig.DenseOptions(true, List.of(), false, simpleFpn, segmentation));
     }
 
     private static Map<String, ConvNextSpec> convnextConfigs(JsonPath c) {
@@ -251,11 +280,11 @@ public final class ConfigReader {
     }
 
     private static BranchConfig parseBranch(JsonPath b, String name, PiipConfig.Task task, int numBranches,
-            Map<String, ConvNextSpec> convnexts) {
+            Map<String, ConvNextSpec> convnexts, boolean segmentation) {
         b.rejectUnknown(BRANCH_KEYS);
         if (task == PiipConfig.Task.DENSE) {
             String pretrained = b.string("pretrained", null);
-            return denseBranch(b, name, BranchKind.forDenseBranch(pretrained, numBranches), convnexts, true);
+            return denseBranch(b, name, BranchKind.forDenseBranch(pretrained, numBranches), convnexts, true, segmentation);
         }
         String type = b.oneOf("model_type", "deit", Set.of("deit", "augreg"));
         BranchKind kind = type.equals("deit") ? BranchKind.DEIT : BranchKind.INTERNVIT;
@@ -288,7 +317,7 @@ public final class ConfigReader {
      * 0.1), BEiT (pretrain size 512), UnifiedBertEncoder, or a Hugging Face ConvNeXt.
      */
     private static BranchConfig denseBranch(JsonPath b, String name, BranchKind kind, Map<String, ConvNextSpec> convnexts,
-            boolean inPyramid) {
+            boolean inPyramid, boolean segmentation) {
         String pretrained = b.has("pretrained") ? b.string("pretrained", null) : "";
         int imgSize;
         if (inPyramid || kind == BranchKind.CONVNEXT) {
@@ -319,6 +348,9 @@ public final class ConfigReader {
                 ? b.oneOf("Mlp_block", "regular", Set.of("regular", "fused_mlp")).equals("fused_mlp")
                 : b.oneOf("mlp_type", "regular", Set.of("regular", "fused_mlp")).equals("fused_mlp");
         boolean qkvBias = kind == BranchKind.UNIPERCEIVER || b.bool("qkv_bias", false); // BertLayer always has biases
+        // mmdetection's vit_models / InternViT6B size their table by pretrain_img_size and resize it;
+        // mmsegmentation's by img_size, added as it is
+        int posGrid = (segmentation ? b.positive("img_size", 224) : pretrainSize) / patch;
         return new BranchConfig(name, kind, imgSize, patch, pretrainSize, b.positive("pretrain_patch_size", intern ? 14 : 16),
                 depth, dim, heads, positiveNumber(b, "mlp_ratio", 4.0), qkvBias, b.number("drop_path_rate", 0.0),
                 indexes, kind == BranchKind.DEIT && b.bool("use_cls_token", false), win.attn, win.size,
@@ -326,7 +358,7 @@ public final class ConfigReader {
                 b.oneOf("norm_layer_type", intern ? "RMSNorm" : "LayerNorm", Set.of("ln", "LayerNorm", "RMSNorm")),
                 1000, pretrained, b.bool("use_flash_attn", intern), fused, b.bool("with_fpn", false),
                 b.bool("with_final_norm", false), b.bool("use_abs_pos_emb", false), b.bool("use_shared_rel_pos_bias", false),
-                null, null);
+                null, null, posGrid, !segmentation);
     }
 
     private static BranchConfig convnextBranch(JsonPath b, String name, String pretrained, int imgSize,
@@ -349,7 +381,7 @@ public final class ConfigReader {
         return new BranchConfig(name, BranchKind.CONVNEXT, imgSize, spec.patchSize(), imgSize, spec.patchSize(), depth,
                 spec.width(), 1, 4.0, true, b.number("drop_path_rate", 0.0), indexes, false, new boolean[depth],
                 new int[depth], 0, null, false, "LayerNorm", 1000, pretrained, false, false, false, false, false, false,
-                spec, ratios);
+                spec, ratios, 0, false);
     }
 
     /** More blocks than any real model has: a larger depth is a mistake (and would exhaust memory). */

@@ -50,9 +50,11 @@ public record PiipConfig(
      *                              intermediate merged map is taken (three of them; the final merge is the fourth)
      * @param isDino                three outputs (1/8, 1/16, 1/32) for DINO instead of four
      * @param baselineSimpleFpn     ConvNextHFWrapper baseline: its own simple FPN layers
+     * @param segmentation          mmsegmentation's variant of the backbone (position embeddings at each
+     *                              branch's {@code img_size} grid, not resized), not mmdetection's
      */
     public record DenseOptions(boolean withSimpleFpn, List<Integer> outInteractionIndexes, boolean isDino,
-            boolean baselineSimpleFpn) {
+            boolean baselineSimpleFpn, boolean segmentation) {
     }
 
     public boolean isBaseline() {

@@ -37,7 +37,7 @@ class DenseConfigTest {
         return c;
     }
 
-    private static String error(ObjectNode c) {
+    private static String error(com.fasterxml.jackson.databind.JsonNode c) {
         return assertThrows(ConfigException.class, () -> ConfigReader.parse(c)).getMessage();
     }
 
@@ -210,5 +210,32 @@ class DenseConfigTest {
         assertEquals("vit_models", cfg.typeName());
         assertEquals(0, cfg.numInteractions());
         assertTrue(cfg.branches().get(0).withFpn());
+    }
+
+    @Test
+    void segmentorsUseMmsegmentationsBackbones() {
+        ObjectNode c = threeBranch();
+        c.remove("branch3");
+        c.put("type", "PIIPTwoBranch");
+        ((ObjectNode) c.get("branch1")).put("img_size", 64);
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode model = root.putObject("model");
+        model.put("type", "EncoderDecoder");
+        model.set("backbone", c);
+        PiipConfig seg = ConfigReader.parse(root);
+        assertTrue(seg.dense().segmentation());
+        assertEquals(4, seg.branches().get(0).posEmbedGrid(), "img_size // patch_size");
+        assertFalse(seg.branches().get(0).resizePosEmbed());
+        assertEquals(14, seg.branches().get(1).posEmbedGrid(), "img_size defaults to 224");
+
+        model.put("type", "MaskRCNN");
+        PiipConfig det = ConfigReader.parse(root);
+        assertFalse(det.dense().segmentation());
+        assertEquals(14, det.branches().get(0).posEmbedGrid(), "pretrain_img_size // patch_size");
+        assertTrue(det.branches().get(0).resizePosEmbed());
+
+        model.put("type", "EncoderDecoder");
+        c.put("is_dino", true);
+        assertEquals("model.backbone.is_dino: mmsegmentation's PIIPTwoBranch has no DINO outputs", error(root));
     }
 }

@@ -36,19 +36,21 @@ public record IdxFile(int[] dims, byte[] data) {
         if (Files.isDirectory(file)) {
             throw new DataException(name + ": is a directory, not an IDX file");
         }
+        boolean gz = false;
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
             raw.mark(2);
             int b0 = raw.read();
             int b1 = raw.read();
             raw.reset();
-            InputStream in = b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(raw, 1 << 16) : raw;
+            gz = b0 == 0x1f && b1 == 0x8b;
+            InputStream in = gz ? new GZIPInputStream(raw, 1 << 16) : raw;
             return read(in, name);
         } catch (NoSuchFileException e) {
             throw new DataException(name + ": no such file");
         } catch (ZipException e) {
             throw new DataException(name + ": corrupt gzip data (" + e.getMessage() + ")");
         } catch (EOFException e) {
-            throw new DataException(name + ": truncated (" + (e.getMessage() == null ? "unexpected end of file" : e.getMessage()) + ")");
+            throw new DataException(name + ": truncated " + (gz ? "gzip stream" : "file") + " (unexpected end of data)");
         } catch (IOException e) {
             throw new DataException(name + ": cannot read (" + e.getMessage() + ")");
         }

@@ -34,7 +34,7 @@ final class Progress implements AutoCloseable {
     void step(long images, double loss, double accuracy) {
         if (bar != null) {
             bar.stepBy(images);
-            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f acc %.2f%%", loss, 100 * accuracy));
+            bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f acc %.2f%%", loss, 100 * accuracy));
         }
     }
 

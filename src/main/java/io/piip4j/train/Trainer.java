@@ -21,7 +21,6 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -119,6 +118,8 @@ public final class Trainer {
             }
             Thread hook = new Thread(() -> requestStop(120), "piip-train-interrupt");
             Runtime.getRuntime().addShutdownHook(hook);
+            opt.log().println(String.format(Locale.ROOT, "%d parameter groups, %d steps per epoch, lr %.2e (warm-up %d steps)",
+                    groups.size(), perEpoch, recipe.lr(), schedule.warmupSteps()));
             try {
                 return loop(optimizer, st, schedule, perEpoch, params);
             } finally {
@@ -133,6 +134,7 @@ public final class Trainer {
     }
 
     private Outcome loop(AdamW optimizer, TrainState st, LrSchedule schedule, int perEpoch, List<Parameter> params) {
+        TrainStep step = new TrainStep(model, optimizer, params, input, recipe.labelSmoothing(), recipe.clipGrad());
         int stepsThisRun = 0;
         while (st.epoch < recipe.epochs()) {
             int e = st.epoch;
@@ -154,7 +156,7 @@ public final class Trainer {
                     long t0 = System.nanoTime();
                     optimizer.setLearningRate(schedule.at(st.step));
                     Batches.Batch b = Batches.train(train, order, st.batch, recipe.batchSize(), recipe.augment(), recipe.seed(), e);
-                    double[] r = step(b, optimizer, params);
+                    double[] r = step.run(b);
                     st.lossSum += r[0] * b.size();
                     st.correct += (long) r[1];
                     st.seen += b.size();
@@ -181,38 +183,6 @@ public final class Trainer {
         return Outcome.COMPLETED;
     }
 
-    /** One optimisation step in its own native-memory scope; returns {mean loss, correct count}. */
-    private double[] step(Batches.Batch b, AdamW optimizer, List<Parameter> params) {
-        try (PointerScope scope = new PointerScope()) {
-            Tensor x = input.toTensor(b.pixels(), b.size(), b.channels(), b.height(), b.width());
-            Tensor y = labels(b.labels());
-            Tensor logits = model.logits(x);
-            Tensor loss = torch.cross_entropy_loss(logits, y, new TensorOptional(), 1 /* mean */, -100, recipe.labelSmoothing());
-            optimizer.zeroGrad();
-            loss.backward();
-            if (recipe.clipGrad() > 0) {
-                TensorVector all = new TensorVector();
-                for (Parameter p : params) {
-                    all.push_back(p.get());
-                }
-                torch.clip_grad_norm_(all, recipe.clipGrad(), 2.0, false);
-            }
-            optimizer.step();
-            long correct = logits.argmax(new org.bytedeco.pytorch.LongOptional(1), false).eq(y).sum().item_long();
-            return new double[] {loss.item_double(), correct};
-        }
-    }
-
-    private static Tensor labels(int[] y) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(y.length * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        for (int v : y) {
-            b.putLong(v);
-        }
-        b.flip();
-        return io.piip4j.tensor.Tensors.fromNdArray(
-                new io.piip4j.weights.NdArray(io.piip4j.weights.DType.INT64, new long[] {y.length}, b));
-    }
-
     /** Test-set loss (plain cross entropy) and accuracy, in evaluation mode without autograd. */
     public double[] evaluate() {
         model.module().train(false);
@@ -224,7 +194,7 @@ public final class Trainer {
                 try (PointerScope scope = new PointerScope()) {
                     Batches.Batch b = Batches.eval(test, i, recipe.evalBatchSize());
                     Tensor x = input.toTensor(b.pixels(), b.size(), b.channels(), b.height(), b.width());
-                    Tensor y = labels(b.labels());
+                    Tensor y = TrainStep.labels(b.labels());
                     Tensor logits = model.logits(x);
                     lossSum += torch.cross_entropy_loss(logits, y, new TensorOptional(), 2 /* sum */, -100, 0.0).item_double();
                     correct += logits.argmax(new org.bytedeco.pytorch.LongOptional(1), false).eq(y).sum().item_long();

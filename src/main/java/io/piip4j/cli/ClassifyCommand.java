@@ -8,6 +8,7 @@ import io.piip4j.predict.ImageClassifier;
 import io.piip4j.predict.PiipModel;
 import io.piip4j.predict.image.ImageNetTransform;
 import io.piip4j.tensor.Inference;
+import io.piip4j.train.SmallImageClassifier;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -15,20 +16,31 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code piip classify}: ImageNet-style top-k classification of image files. */
+/**
+ * {@code piip classify}: top-k classification of image files, with a PIIP classification model
+ * given by {@code --config}/{@code --weights} (ImageNet preprocessing), or without them by the
+ * built-in Fashion-MNIST PIIP shipped in the jar (any image is brought to 28×28 grey first).
+ */
 @Command(name = "classify", mixinStandardHelpOptions = true,
-        description = "Classify images (JPEG, PNG, BMP, GIF) with a PIIP classification model.")
+        description = {"Classify images (JPEG, PNG, BMP, GIF) with a PIIP classification model.",
+            "Without --config/--weights: the built-in Fashion-MNIST model (10 clothing classes; any size, grey or colour)."})
 final class ClassifyCommand implements Callable<Integer> {
-    @Option(names = "--config", required = true, description = "Classification config (JSON).")
+    @Option(names = "--config", description = "Classification config (JSON); omit with --weights for the built-in Fashion-MNIST model.")
     String config;
 
-    @Option(names = "--weights", required = true, description = "Checkpoint: PyTorch (.pth) or .safetensors.")
+    @Option(names = "--weights", description = "Checkpoint: PyTorch (.pth) or .safetensors.")
     Path weights;
+
+    @Option(names = "--invert", defaultValue = "auto",
+            description = "Built-in model: invert grey levels first: auto (when the image's border is light, i.e. a dark object"
+                    + " on white; Fashion-MNIST is light on black), yes, no (default ${DEFAULT-VALUE}).")
+    String invert;
 
     @Option(names = "--top", defaultValue = "5", description = "How many classes to list (default ${DEFAULT-VALUE}).")
     int top;
@@ -58,31 +70,52 @@ final class ClassifyCommand implements Callable<Integer> {
         for (Path p : images) {
             decoded.put(p, ImageNetTransform.read(p));
         }
+        if ((config == null) != (weights == null)) {
+            throw new IllegalArgumentException("give both --config and --weights, or neither for the built-in Fashion-MNIST model");
+        }
+        if (config == null) {
+            SmallImageClassifier.Invert inv = switch (invert.toLowerCase(Locale.ROOT)) {
+                case "auto" -> SmallImageClassifier.Invert.AUTO;
+                case "yes" -> SmallImageClassifier.Invert.YES;
+                case "no" -> SmallImageClassifier.Invert.NO;
+                default -> throw new IllegalArgumentException("--invert must be auto, yes or no, got '" + invert + "'");
+            };
+            try (SmallImageClassifier builtIn = SmallImageClassifier.builtIn()) {
+                print(decoded, img -> builtIn.classify(img, Math.min(top, builtIn.classes().size()), inv));
+            }
+            return 0;
+        }
         try (PiipModel model = PiipModel.load(Inputs.config(config), Inputs.existing(weights, "weights file"), true,
                 checkpoint.options())) {
             ImageClassifier classifier = model.newClassifier();
-            ObjectMapper mapper = new ObjectMapper();
-            ArrayNode results = mapper.createArrayNode();
-            for (Map.Entry<Path, BufferedImage> e : decoded.entrySet()) {
-                List<Classification> top5 = classifier.classify(e.getValue(), top);
-                if (json) {
-                    ObjectNode r = results.addObject();
-                    r.put("image", e.getKey().toString());
-                    ArrayNode arr = r.putArray("top");
-                    for (Classification c : top5) {
-                        arr.addObject().put("index", c.index()).put("label", c.label()).put("probability", c.probability());
-                    }
-                } else {
-                    System.out.println(e.getKey());
-                    for (Classification c : top5) {
-                        System.out.printf(Locale.ROOT, "  %6.2f%%  %s (%d)%n", 100 * c.probability(), c.label(), c.index());
-                    }
-                }
-            }
-            if (json) {
-                System.out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(results));
-            }
+            print(decoded, img -> classifier.classify(img, top));
         }
         return 0;
+    }
+
+    /** Prints each image's top classes, as text or (with --json) one JSON array at the end. */
+    private void print(Map<Path, BufferedImage> decoded, Function<BufferedImage, List<Classification>> classify)
+            throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        ArrayNode results = mapper.createArrayNode();
+        for (Map.Entry<Path, BufferedImage> e : decoded.entrySet()) {
+            List<Classification> best = classify.apply(e.getValue());
+            if (json) {
+                ObjectNode r = results.addObject();
+                r.put("image", e.getKey().toString());
+                ArrayNode arr = r.putArray("top");
+                for (Classification c : best) {
+                    arr.addObject().put("index", c.index()).put("label", c.label()).put("probability", c.probability());
+                }
+            } else {
+                System.out.println(e.getKey());
+                for (Classification c : best) {
+                    System.out.printf(Locale.ROOT, "  %6.2f%%  %s (%d)%n", 100 * c.probability(), c.label(), c.index());
+                }
+            }
+        }
+        if (json) {
+            System.out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(results));
+        }
     }
 }

@@ -56,4 +56,19 @@ public final class Curves {
         c.getStyler().setPlotGridLinesVisible(true);
         return c;
     }
+
+    /** A run's history as {@code piip train} writes it ({@code OUT/history.json}): its name and per-epoch stats. */
+    public static Map.Entry<String, List<EpochStats>> readHistory(Path historyJson) {
+        try {
+            com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+            com.fasterxml.jackson.databind.JsonNode root = m.readTree(historyJson.toFile());
+            List<EpochStats> h = new ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode e : root.path("epochs")) {
+                h.add(m.treeToValue(e, EpochStats.class));
+            }
+            return Map.entry(root.path("name").asText(historyJson.getParent().getFileName().toString()), h);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(historyJson + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
 }

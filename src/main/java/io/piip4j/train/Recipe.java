@@ -124,11 +124,20 @@ public record Recipe(
 
     /** The model this recipe trains, with unallocated weights. */
     public TrainableClassifier buildModel() {
-        Object c = buildConfig();
+        return model(modelType, modelConfig);
+    }
+
+    /** A model from a recipe's {@code model} section: {@code type} "piip" or "vit" and its {@code config}. */
+    public static TrainableClassifier model(String type, JsonNode config) {
+        Object c = buildConfig(type, config);
         return c instanceof PiipConfig p ? new PiipTrainable(p) : new VitClassifier((BranchConfig) c);
     }
 
     private Object buildConfig() {
+        return buildConfig(modelType, modelConfig);
+    }
+
+    private static Object buildConfig(String modelType, JsonNode modelConfig) {
         try {
             if (modelType.equals("piip")) {
                 PiipConfig p = ConfigReader.parse(modelConfig);

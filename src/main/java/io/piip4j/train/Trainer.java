@@ -227,5 +227,28 @@ public final class Trainer {
     /** The trained weights alone, under the reference's keys: {@code torch.load(f)} is a plain state dict. */
     private void writeFinal() {
         PthWriter.write(opt.outDir().resolve("model.pth"), new LinkedHashMap<>(TrainCheckpoint.modelState(model)));
+        writeClassifierSpec(opt.outDir().resolve("classifier.json"));
+    }
+
+    /** What {@link SmallImageClassifier} needs to classify images as this run saw them. */
+    private void writeClassifierSpec(Path file) {
+        ObjectMapper m = new ObjectMapper();
+        try {
+            com.fasterxml.jackson.databind.JsonNode r = m.readTree(recipe.json());
+            ObjectNode spec = m.createObjectNode();
+            spec.put("name", recipe.name());
+            spec.set("model", r.get("model"));
+            ObjectNode in = spec.putObject("input");
+            in.put("channels", train.channels());
+            in.put("size", train.height());
+            in.set("mean", m.valueToTree(recipe.mean()));
+            in.set("std", m.valueToTree(recipe.std()));
+            // MNIST-format data sets are light objects on black
+            in.put("background", recipe.data().format().equals("idx") ? "dark" : "any");
+            spec.set("classes", m.valueToTree(train.classes()));
+            Outputs.write(file, out -> m.writerWithDefaultPrettyPrinter().writeValue(out, spec));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -1,0 +1,131 @@
+package io.piip4j.bench;
+
+import io.piip4j.backbone.PiipNetwork;
+import io.piip4j.config.PiipConfig;
+import io.piip4j.tensor.Inference;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.pytorch.InferenceMode;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * Times forward passes of a model with random weights, and in the same run the engine's matmul
+ * peak for the same dtype, so each result also reads as a fraction of what the machine can do.
+ */
+public final class Benchmark {
+    /** What to run. */
+    public record Settings(int batch, int height, int width, int warmup, int iters, ScalarType dtype) {
+    }
+
+    /** Seconds per forward, memory and the machine's matmul rate. */
+    public record Result(double[] seconds, long peakRssBytes, long rssBeforeBytes, double matmulGflops) {
+        public double min() {
+            return Arrays.stream(seconds).min().orElse(Double.NaN);
+        }
+
+        public double max() {
+            return Arrays.stream(seconds).max().orElse(Double.NaN);
+        }
+
+        public double median() {
+            double[] s = seconds.clone();
+            Arrays.sort(s);
+            int n = s.length;
+            return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+        }
+    }
+
+    private Benchmark() {
+    }
+
+    public static Result run(PiipConfig config, Settings s) {
+        try (PiipNetwork net = PiipNetwork.build(config)) {
+            RandomWeights.fill(net, 0);
+            if (s.dtype() != ScalarType.Float) {
+                Precision.convert(net, s.dtype());
+            }
+            long before = Pointer.physicalBytes();
+            RssSampler sampler = new RssSampler();
+            sampler.start();
+            List<Double> times = new ArrayList<>();
+            try {
+                for (int i = 0; i < s.warmup() + s.iters(); i++) {
+                    long t0 = System.nanoTime();
+                    Inference.run(() -> {
+                        Tensor x = torch.randn(s.batch(), 3, s.height(), s.width()).to(s.dtype());
+                        for (Tensor out : net.forwardOutputs(x)) {
+                            out.sum().item_float(); // forces the computation to finish
+                        }
+                        return null;
+                    });
+                    if (i >= s.warmup()) {
+                        times.add((System.nanoTime() - t0) / 1e9);
+                    }
+                }
+            } finally {
+                sampler.stop();
+            }
+            double[] secs = times.stream().mapToDouble(Double::doubleValue).toArray();
+            return new Result(secs, sampler.peak(), before, matmulGflops(s.dtype()));
+        }
+    }
+
+    /** 2048×2048 matmul rate through the engine, in GFLOP/s (2·n³ per product). */
+    public static double matmulGflops(ScalarType dtype) {
+        try (InferenceMode mode = new InferenceMode(); org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+            int n = 2048;
+            Tensor a = torch.randn(n, n).to(dtype);
+            Tensor b = torch.randn(n, n).to(dtype);
+            torch.matmul(a, b);
+            double best = Double.MAX_VALUE;
+            for (int i = 0; i < 5; i++) {
+                long t0 = System.nanoTime();
+                torch.matmul(a, b);
+                best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+            }
+            return 2.0 * n * n * n / best / 1e9;
+        }
+    }
+
+    /** Samples the process's resident memory while the benchmark runs. */
+    static final class RssSampler {
+        private volatile boolean running;
+        private volatile long peak;
+        private Thread thread;
+
+        void start() {
+            running = true;
+            peak = Pointer.physicalBytes();
+            thread = new Thread(() -> {
+                while (running) {
+                    peak = Math.max(peak, Pointer.physicalBytes());
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "rss-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() {
+            running = false;
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            peak = Math.max(peak, Pointer.physicalBytes());
+        }
+
+        long peak() {
+            return peak;
+        }
+    }
+}

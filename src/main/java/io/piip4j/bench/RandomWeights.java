@@ -1,0 +1,32 @@
+package io.piip4j.bench;
+
+import io.piip4j.nn.Module;
+import io.piip4j.nn.Parameter;
+import java.util.Map;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Fills a model with small random weights (seeded), enough to time it: speed does not depend on
+ * the values, only finite, moderate activations matter (norm scales near 1, the rest N(0, 0.02)).
+ */
+public final class RandomWeights {
+    private RandomWeights() {
+    }
+
+    public static void fill(Module model, long seed) {
+        torch.manual_seed(seed);
+        for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
+            long[] shape = e.getValue().shape();
+            String key = e.getKey();
+            boolean normScale = key.endsWith("norm.weight") || key.matches(".*norm\\d?\\.weight") || key.matches(".*merge_branch\\d+(\\.[04])?\\.weight")
+                    && shape.length == 1;
+            Tensor t = torch.randn(shape).mul(new Scalar(0.02));
+            if (normScale || shape.length == 0) {
+                t = t.add(new Scalar(1.0));
+            }
+            e.getValue().set(t);
+        }
+    }
+}

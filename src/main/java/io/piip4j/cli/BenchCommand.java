@@ -1,0 +1,95 @@
+package io.piip4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.piip4j.bench.Benchmark;
+import io.piip4j.config.PiipConfig;
+import io.piip4j.tensor.Inference;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code piip bench}: forward latency, throughput, achieved GFLOP/s and memory, with random weights. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time forward passes (random weights) and the machine's matmul peak in the same run.")
+final class BenchCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME|CONFIG", description = "Zoo name or config file.")
+    String model;
+
+    @Option(names = "--config", description = "Config file (alternative to the positional argument).")
+    String config;
+
+    @Option(names = "--batch", defaultValue = "1", description = "Batch size (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--input", description = "Input HxW (default: the model's resolution).")
+    String input;
+
+    @Option(names = "--threads", description = "Engine threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "Untimed warm-up runs (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--iters", defaultValue = "5", description = "Timed runs (default ${DEFAULT-VALUE}).")
+    int iters;
+
+    @Option(names = "--dtype", defaultValue = "fp32", description = "fp32 or bf16 (default ${DEFAULT-VALUE}).")
+    String dtype;
+
+    @Option(names = "--json", description = "Machine-readable output.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        String spec = model != null ? model : config;
+        if (spec == null) {
+            throw new IllegalArgumentException("name a model: piip bench NAME|CONFIG");
+        }
+        PiipConfig cfg = Inputs.config(spec);
+        int size = cfg.branches().get(cfg.numBranches() - 1).imgSize();
+        int h = size;
+        int w = size;
+        if (input != null) {
+            String[] hw = input.toLowerCase(Locale.ROOT).split("x");
+            if (hw.length != 2) {
+                throw new IllegalArgumentException("--input must be HxW, got '" + input + "'");
+            }
+            h = Integer.parseInt(hw[0]);
+            w = Integer.parseInt(hw[1]);
+        }
+        if (batch < 1 || iters < 1 || warmup < 0 || h < 16 || w < 16) {
+            throw new IllegalArgumentException("--batch and --iters must be ≥ 1, --warmup ≥ 0, --input at least 16x16");
+        }
+        ScalarType type = switch (dtype) {
+            case "fp32" -> ScalarType.Float;
+            case "bf16" -> ScalarType.BFloat16;
+            default -> throw new IllegalArgumentException("--dtype must be fp32 or bf16, got '" + dtype + "'");
+        };
+        if (threads != null) {
+            Inference.setThreads(threads);
+        }
+        Benchmark.Result r = Benchmark.run(cfg, new Benchmark.Settings(batch, h, w, warmup, iters, type));
+        double imagesPerSecond = batch / r.median();
+        if (json) {
+            ObjectMapper m = new ObjectMapper();
+            ObjectNode o = m.createObjectNode();
+            o.put("model", spec).put("dtype", dtype).put("batch", batch).put("height", h).put("width", w)
+                    .put("threads", Inference.threads()).put("min_s", r.min()).put("median_s", r.median())
+                    .put("max_s", r.max()).put("images_per_s", imagesPerSecond)
+                    .put("peak_rss_bytes", r.peakRssBytes()).put("matmul_peak_gflops", r.matmulGflops());
+            System.out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(o));
+            return 0;
+        }
+        System.out.printf(Locale.ROOT, "%s  %s  batch %d  %dx%d  %d threads%n", spec, dtype, batch, h, w, Inference.threads());
+        System.out.printf(Locale.ROOT, "  latency   min %.3f s   median %.3f s   max %.3f s  (%d runs after %d warm-up)%n",
+                r.min(), r.median(), r.max(), iters, warmup);
+        System.out.printf(Locale.ROOT, "  throughput %.2f images/s%n", imagesPerSecond);
+        System.out.printf(Locale.ROOT, "  peak RSS  %.0f MiB%n", r.peakRssBytes() / 1048576.0);
+        System.out.printf(Locale.ROOT, "  matmul peak (%s, 2048², this run) %.0f GFLOP/s%n", dtype, r.matmulGflops());
+        return 0;
+    }
+}

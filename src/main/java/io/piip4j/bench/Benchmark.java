@@ -2,6 +2,7 @@ package io.piip4j.bench;
 
 import io.piip4j.backbone.PiipNetwork;
 import io.piip4j.config.PiipConfig;
+import io.piip4j.nn.MixedPrecision;
 import io.piip4j.tensor.Inference;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,8 +46,8 @@ public final class Benchmark {
     public static Result run(PiipConfig config, Settings s) {
         try (PiipNetwork net = PiipNetwork.build(config)) {
             RandomWeights.fill(net, 0);
-            if (s.dtype() != ScalarType.Float) {
-                Precision.convert(net, s.dtype());
+            if (s.dtype() == ScalarType.BFloat16) {
+                MixedPrecision.toBfloat16(net);
             }
             long before = Pointer.physicalBytes();
             RssSampler sampler = new RssSampler();
@@ -56,7 +57,7 @@ public final class Benchmark {
                 for (int i = 0; i < s.warmup() + s.iters(); i++) {
                     long t0 = System.nanoTime();
                     Inference.run(() -> {
-                        Tensor x = torch.randn(s.batch(), 3, s.height(), s.width()).to(s.dtype());
+                        Tensor x = torch.randn(s.batch(), 3, s.height(), s.width());
                         for (Tensor out : net.forwardOutputs(x)) {
                             out.sum().item_float(); // forces the computation to finish
                         }

@@ -153,7 +153,7 @@ public final class PiipModel implements AutoCloseable {
         return withNetwork(() -> {
             List<NdArray> out = new ArrayList<>();
             for (Tensor t : network.forwardOutputs(Tensors.fromNdArray(input))) {
-                out.add(Tensors.toNdArray(t));
+                out.add(Tensors.toNdArray(t.to(org.bytedeco.pytorch.global.torch.ScalarType.Float)));
             }
             return out;
         });
@@ -173,6 +173,24 @@ public final class PiipModel implements AutoCloseable {
 
     PiipNetwork network() {
         return network;
+    }
+
+    /**
+     * Switches this model to the bfloat16 path (matrix products in bfloat16, norms, sampling and
+     * the residual stream in float32, as {@code torch.autocast("cpu", bfloat16)}); outputs stay
+     * float32. Waits for running calls. Returns this model.
+     */
+    public PiipModel bfloat16() {
+        lock.writeLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("model is closed");
+            }
+            io.piip4j.nn.MixedPrecision.toBfloat16(network);
+            return this;
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     /** A classifier for the model's classes, named by {@code labels} (index order). */

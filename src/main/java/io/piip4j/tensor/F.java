@@ -8,6 +8,7 @@ import org.bytedeco.pytorch.TensorArrayRef;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * The functional operations the models use, named as in {@code torch.nn.functional}, over
@@ -21,20 +22,29 @@ public final class F {
         return t == null ? new TensorOptional() : new TensorOptional(t);
     }
 
+    /**
+     * Mixed precision follows {@code torch.autocast}: matrix products run in the type of their
+     * weights (bfloat16 after {@code MixedPrecision.toBfloat16}), while norms, sampling and
+     * interpolation run in float32 on float32 weights; so an input is cast to the weight's type.
+     */
+    static Tensor like(Tensor x, Tensor weight) {
+        return x.scalar_type().value == weight.scalar_type().value ? x : x.to(weight.scalar_type());
+    }
+
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-        return torch.linear(x, weight, opt(bias));
+        return torch.linear(like(x, weight), weight, opt(bias));
     }
 
     public static Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, double eps) {
-        return torch.layer_norm(x, new long[] {x.size(-1)}, opt(weight), opt(bias), eps, false);
+        return torch.layer_norm(weight == null ? x : like(x, weight), new long[] {x.size(-1)}, opt(weight), opt(bias), eps, false);
     }
 
     public static Tensor groupNorm(Tensor x, long groups, Tensor weight, Tensor bias, double eps) {
-        return torch.group_norm(x, groups, opt(weight), opt(bias), eps, false);
+        return torch.group_norm(weight == null ? x : like(x, weight), groups, opt(weight), opt(bias), eps, false);
     }
 
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, long stride, long padding, long groups) {
-        return torch.conv2d(x, weight, opt(bias), new long[] {stride, stride}, new long[] {padding, padding},
+        return torch.conv2d(like(x, weight), weight, opt(bias), new long[] {stride, stride}, new long[] {padding, padding},
                 new long[] {1, 1}, groups);
     }
 
@@ -54,7 +64,7 @@ public final class F {
 
     /** {@code nn.ConvTranspose2d} with square kernel and stride, no padding. */
     public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, long stride) {
-        return torch.conv_transpose2d(x, weight, opt(bias), new long[] {stride, stride}, new long[] {0, 0},
+        return torch.conv_transpose2d(like(x, weight), weight, opt(bias), new long[] {stride, stride}, new long[] {0, 0},
                 new long[] {0, 0}, 1, 1, 1);
     }
 
@@ -73,7 +83,19 @@ public final class F {
      * scale is head_dim^-½ as in the reference's attention layers.
      */
     public static Tensor attention(Tensor q, Tensor k, Tensor v) {
+        // autocast runs attention in the reduced type when any input has it (q/k norms give float32)
+        Tensor low = isReduced(q) ? q : isReduced(k) ? k : isReduced(v) ? v : null;
+        if (low != null) {
+            q = like(q, low);
+            k = like(k, low);
+            v = like(v, low);
+        }
         return torch.scaled_dot_product_attention(q, k, v);
+    }
+
+    static boolean isReduced(Tensor t) {
+        int type = t.scalar_type().value;
+        return type == ScalarType.BFloat16.value || type == ScalarType.Half.value;
     }
 
     /**
@@ -99,6 +121,10 @@ public final class F {
 
     /** {@code F.grid_sample(x, grid, mode='bilinear', padding_mode='zeros', align_corners=False)}. */
     public static Tensor gridSample(Tensor x, Tensor grid) {
+        if (isReduced(x) || isReduced(grid)) { // sampled in float32, as under autocast
+            x = x.to(ScalarType.Float);
+            grid = grid.to(ScalarType.Float);
+        }
         return torch.grid_sampler(x, grid, 0, 0, false);
     }
 

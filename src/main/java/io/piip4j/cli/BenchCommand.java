@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.piip4j.bench.Benchmark;
 import io.piip4j.config.PiipConfig;
+import io.piip4j.count.Convention;
+import io.piip4j.count.FlopCounter;
+import io.piip4j.count.FlopReport;
+import io.piip4j.count.InputSize;
 import io.piip4j.tensor.Inference;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -49,6 +53,7 @@ final class BenchCommand implements Callable<Integer> {
         if (spec == null) {
             throw new IllegalArgumentException("name a model: piip bench NAME|CONFIG");
         }
+        ConfigSource src = Inputs.source(spec);
         PiipConfig cfg = Inputs.config(spec);
         int size = cfg.branches().get(cfg.numBranches() - 1).imgSize();
         int h = size;
@@ -74,12 +79,17 @@ final class BenchCommand implements Callable<Integer> {
         }
         Benchmark.Result r = Benchmark.run(cfg, new Benchmark.Settings(batch, h, w, warmup, iters, type));
         double imagesPerSecond = batch / r.median();
+        // the true multiply-adds of one image at this size (counted from the config), ×2 for FLOPs
+        FlopReport cost = FlopCounter.count(src.json(), src.name(),
+                cfg.task() == PiipConfig.Task.CLASSIFICATION ? null : new InputSize(h, w)).reports().get(Convention.TRUE);
+        double gflops = cost.available() ? 2.0 * cost.totalFlops() * batch / r.median() / 1e9 : Double.NaN;
         if (json) {
             ObjectMapper m = new ObjectMapper();
             ObjectNode o = m.createObjectNode();
             o.put("model", spec).put("dtype", dtype).put("batch", batch).put("height", h).put("width", w)
                     .put("threads", Inference.threads()).put("min_s", r.min()).put("median_s", r.median())
-                    .put("max_s", r.max()).put("images_per_s", imagesPerSecond)
+                    .put("max_s", r.max()).put("images_per_s", imagesPerSecond).put("achieved_gflops", gflops)
+                    .put("fraction_of_matmul_peak", gflops / r.matmulGflops())
                     .put("peak_rss_bytes", r.peakRssBytes()).put("matmul_peak_gflops", r.matmulGflops());
             System.out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(o));
             return 0;
@@ -88,6 +98,8 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "  latency   min %.3f s   median %.3f s   max %.3f s  (%d runs after %d warm-up)%n",
                 r.min(), r.median(), r.max(), iters, warmup);
         System.out.printf(Locale.ROOT, "  throughput %.2f images/s%n", imagesPerSecond);
+        System.out.printf(Locale.ROOT, "  achieved  %.1f GFLOP/s = %.0f%% of the matmul peak (%.1f GMACs per image, true cost)%n",
+                gflops, 100 * gflops / r.matmulGflops(), cost.available() ? cost.totalFlops() / 1e9 : Double.NaN);
         System.out.printf(Locale.ROOT, "  peak RSS  %.0f MiB%n", r.peakRssBytes() / 1048576.0);
         System.out.printf(Locale.ROOT, "  matmul peak (%s, 2048², this run) %.0f GFLOP/s%n", dtype, r.matmulGflops());
         return 0;

@@ -30,7 +30,11 @@ public enum ModelTask {
             root = model.path("backbone");
         }
         JsonNode backbone = root.has("config") ? root.get("config") : root;
-        if (!backbone.has("type") && !backbone.path("branch1").has("real_size")) {
+        // the same rule as ConfigReader: PIIP branches sized by img_size (no real_size) and no
+        // FPN options describe the classification model
+        boolean piipOrUntyped = !backbone.has("type") || backbone.get("type").asText().startsWith("PIIP");
+        boolean dense = backbone.path("branch1").has("real_size") || backbone.has("with_simple_fpn") || backbone.has("out_indices");
+        if (piipOrUntyped && backbone.has("branch1") && !dense || !backbone.has("type") && !dense) {
             return CLASSIFICATION;
         }
         return name.contains("upernet") || name.contains("ade20k") ? SEGMENTATION : DETECTION;

@@ -1,0 +1,36 @@
+package io.piip4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The benchmark runs on a tiny model and reports what it promises (timings are not checked). */
+class BenchCommandTest {
+    private static final String TINY = "src/test/resources/io/piip4j/examples/piip-tiny-cls.json";
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fp32", "bf16"})
+    void runsOnATinyModel(String dtype) throws Exception {
+        CliRun run = CliRun.of("bench", TINY, "--warmup", "0", "--iters", "2", "--dtype", dtype, "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode r = new ObjectMapper().readTree(run.out());
+        assertEquals(dtype, r.get("dtype").asText());
+        assertTrue(r.get("min_s").asDouble() > 0 && r.get("min_s").asDouble() <= r.get("median_s").asDouble());
+        assertTrue(r.get("median_s").asDouble() <= r.get("max_s").asDouble());
+        assertTrue(r.get("images_per_s").asDouble() > 0);
+        assertTrue(r.get("peak_rss_bytes").asLong() > 0);
+        assertTrue(r.get("matmul_peak_gflops").asDouble() > 0);
+        assertTrue(r.has("achieved_gflops"), "achieved GFLOP/s from the FLOPs counter");
+    }
+
+    @org.junit.jupiter.api.Test
+    void badDtypeIsAnError() {
+        CliRun run = CliRun.of("bench", TINY, "--dtype", "fp16");
+        assertEquals(1, run.exitCode());
+        assertTrue(run.errorLine().contains("fp16"), run.err());
+    }
+}

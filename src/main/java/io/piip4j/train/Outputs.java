@@ -1,13 +1,13 @@
 package io.piip4j.train;
 
+import io.piip4j.weights.AtomicFiles;
+import io.piip4j.weights.CheckpointException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
-/** Small output files (JSON, PNG) written to a temporary sibling and renamed into place, so readers never see half a file. */
+/** Small output files (JSON, PNG) written through {@link AtomicFiles}, so readers never see half a file. */
 final class Outputs {
     interface Body {
         void writeTo(OutputStream out) throws IOException;
@@ -17,24 +17,10 @@ final class Outputs {
     }
 
     static void write(Path target, Body body) {
-        Path dir = target.toAbsolutePath().getParent();
-        Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                body.writeTo(out);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the target is untouched either way
-            }
-            throw new java.io.UncheckedIOException(target + ": cannot write (" + e.getMessage() + ")", e);
+            AtomicFiles.write(target, body::writeTo);
+        } catch (CheckpointException e) {
+            throw new UncheckedIOException(e.getMessage(), new IOException(e.getMessage(), e));
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.piip4j.weights;
 
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -15,11 +16,13 @@ import java.security.SecureRandom;
 /**
  * Writes a file through a temporary file in the same folder, renamed over the target only once
  * complete and flushed to disk: a crash or a full disk never leaves a half-written checkpoint
- * under the real name, and readers of the old file never see a mix.
+ * under the real name, and readers of the old file never see a mix. Every file piip4j writes
+ * (checkpoints, {@code .npy} arrays, pictures, JSON) goes through here.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
 
-    interface Body {
+    /** Writes the file's content; an exception (or error) it throws leaves the target untouched. */
+    public interface Body {
         void writeTo(OutputStream out) throws IOException;
     }
 
@@ -28,7 +31,14 @@ final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    static void write(Path target, Body body) {
+    /**
+     * Writes {@code target} atomically: the body writes to {@code .<name>.<random>.tmp} beside it,
+     * which is flushed to disk and renamed over the target; on any failure the temporary file is
+     * removed and the target (absent or an older version) is left as it was.
+     *
+     * @throws CheckpointException naming the file, where the folder is missing or the write fails
+     */
+    public static void write(Path target, Body body) {
         String name = target.toString();
         Path dir = target.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) {
@@ -44,7 +54,21 @@ final class AtomicFiles {
                     + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
             try (FileChannel ch = FileChannel.open(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 tmp = candidate;
-                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+                // the body may close the stream (JSON writers do): that must not close the channel
+                // before it is forced to disk
+                OutputStream channel = Channels.newOutputStream(ch);
+                OutputStream keepOpen = new FilterOutputStream(channel) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        channel.write(b, off, len);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        flush();
+                    }
+                };
+                OutputStream out = new BufferedOutputStream(keepOpen, 1 << 16);
                 body.writeTo(out);
                 out.flush();
                 ch.force(true);

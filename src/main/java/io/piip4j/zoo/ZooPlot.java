@@ -1,16 +1,15 @@
 package io.piip4j.zoo;
 
 import io.piip4j.count.ModelTask;
+import io.piip4j.weights.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -65,21 +64,12 @@ public final class ZooPlot {
     }
 
     static void writeAtomically(Path png, BufferedImage image) throws IOException {
-        Path dir = png.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + png.getFileName(), ".tmp");
-        try {
-            if (!ImageIO.write(image, "png", tmp.toFile())) {
+        Files.createDirectories(png.toAbsolutePath().getParent());
+        AtomicFiles.write(png, out -> {
+            if (!ImageIO.write(image, "png", out)) {
                 throw new IOException("no PNG writer available");
             }
-            try {
-                Files.move(tmp, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     /** The series a model belongs to: its PIIP family, or the baselines. */

@@ -1,5 +1,6 @@
 package io.piip4j.cli;
 
+import io.piip4j.config.BranchConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -124,10 +125,13 @@ final class InfoCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%s%s, input 3x%dx%d%n", type,
                 interactions > 0 ? ", " + interactions + " interactions, " + bb.path("interact_attn_type").asText("normal") + " cross-attention" : "",
                 b.inputHeight(), b.inputWidth());
+        List<BranchConfig> asBuilt = builtBranches(src);
         for (int i = 1; i <= 4; i++) {
             JsonNode br = bb.path("branch" + i);
             if (br.isObject()) {
-                System.out.println("  " + branchLine("branch" + i, br, r.task()));
+                // the branches as the reference builds them (kind rules, PIIPFourBranch's branch4 quirk)
+                System.out.println("  " + (asBuilt != null ? branchLine(asBuilt.get(i - 1), br)
+                        : branchLine("branch" + i, br, r.task())));
             }
         }
         List<Convention> shown = new ArrayList<>();
@@ -229,6 +233,24 @@ final class InfoCommand implements Callable<Integer> {
             case 4 -> "PIIPFourBranch";
             default -> "?";
         };
+    }
+
+    /** The built branches of a PIIP config; null for configs the reader does not take (baselines). */
+    private static List<BranchConfig> builtBranches(ConfigSource src) {
+        try {
+            return Inputs.config(src.spec()).branches();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String branchLine(BranchConfig b, JsonNode br) {
+        String family = b.kind().name().toLowerCase(Locale.ROOT);
+        if (b.kind() == io.piip4j.config.BranchKind.CONVNEXT) {
+            return String.format(Locale.ROOT, "%-8s %-12s %5dpx  %s", b.name(), family, b.imgSize(), br.path("pretrained").asText(""));
+        }
+        return String.format(Locale.ROOT, "%-8s %-12s %5dpx  dim %4d  depth %2d  heads %2d", b.name(), family, b.imgSize(),
+                b.embedDim(), b.depth(), b.numHeads());
     }
 
     private static String branchLine(String name, JsonNode br, ModelTask task) {

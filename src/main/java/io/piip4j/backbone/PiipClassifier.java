@@ -8,6 +8,7 @@ import io.piip4j.nn.Linear;
 import io.piip4j.nn.Module;
 import io.piip4j.nn.Parameter;
 import io.piip4j.tensor.F;
+import io.piip4j.tensor.StageTimer;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
@@ -105,7 +106,9 @@ public final class PiipClassifier extends PiipNetwork {
         DeformInputs[][] where = Pyramid.deformInputs(config, images, scales);
         List<Branch.Embedded> x = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            x.add(branches.get(i).embed(images.get(i)));
+            Branch branch = branches.get(i);
+            Tensor scaled = images.get(i);
+            x.add(StageTimer.time(branch.config().name() + ".embed", () -> branch.embed(scaled)));
         }
         x = Pyramid.run(config, branches, interactions, x, where);
 

@@ -5,6 +5,7 @@ import io.piip4j.config.BranchKind;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.nn.Parameter;
 import io.piip4j.tensor.F;
+import io.piip4j.tensor.StageTimer;
 import io.piip4j.tensor.Scoped;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -123,7 +124,9 @@ public final class PiipDenseBackbone extends PiipNetwork {
         DeformInputs[][][] where = Pyramid.denseDeformInputs(config, images);
         List<Branch.Embedded> x = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            x.add(branches.get(i).embed(images.get(i)));
+            Branch branch = branches.get(i);
+            Tensor scaled = images.get(i);
+            x.add(StageTimer.time(branch.config().name() + ".embed", () -> branch.embed(scaled)));
         }
         List<Tensor> outs = new ArrayList<>();
         x = Pyramid.run(config, branches, interactions, x, where, (k, cur) -> {

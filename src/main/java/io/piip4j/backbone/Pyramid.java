@@ -4,6 +4,7 @@ import io.piip4j.config.BranchConfig;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.nn.Module.ModuleList;
 import io.piip4j.tensor.Scoped;
+import io.piip4j.tensor.StageTimer;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
@@ -106,7 +107,9 @@ public final class Pyramid {
         for (int k = 0; k < stages.size(); k++) {
             for (int i = 0; i < branches.size(); i++) {
                 int[] range = cfg.branches().get(i).interactionIndexes().get(k);
-                cur.set(i, branches.get(i).forwardBlocks(cur.get(i), range[0], range[1]));
+                Branch branch = branches.get(i);
+                Branch.Embedded e = cur.get(i);
+                cur.set(i, StageTimer.time(branch.config().name() + ".blocks", () -> branch.forwardBlocks(e, range[0], range[1])));
             }
             List<InteractionUnit> units = stages.get(k).units();
             for (int i = units.size() - 1; i >= 0; i--) {
@@ -115,7 +118,8 @@ public final class Pyramid {
                 InteractionUnit unit = units.get(i);
                 DeformInputs into1 = where[k][i][0];
                 DeformInputs into2 = where[k][i][1];
-                Tensor[] y = Scoped.all(() -> unit.forward(a.tokens(), b.tokens(), into1, into2, a.h(), a.w(), b.h(), b.w()));
+                Tensor[] y = StageTimer.time("interactions", () -> Scoped.all(
+                        () -> unit.forward(a.tokens(), b.tokens(), into1, into2, a.h(), a.w(), b.h(), b.w())));
                 cur.set(i, new Branch.Embedded(y[0], a.cls(), a.h(), a.w()));
                 cur.set(i + 1, new Branch.Embedded(y[1], b.cls(), b.h(), b.w()));
             }

@@ -4,9 +4,12 @@ import io.piip4j.backbone.PiipNetwork;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.nn.MixedPrecision;
 import io.piip4j.tensor.Inference;
+import io.piip4j.tensor.StageTimer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;
@@ -23,7 +26,9 @@ public final class Benchmark {
     }
 
     /** Seconds per forward, memory and the machine's matmul rate. */
-    public record Result(double[] seconds, long peakRssBytes, long rssBeforeBytes, double matmulGflops) {
+    /** @param stageSeconds mean seconds per forward of each named stage, plus "other" (resizing, merging, heads) */
+    public record Result(double[] seconds, long peakRssBytes, long rssBeforeBytes, double matmulGflops,
+            Map<String, Double> stageSeconds) {
         public double min() {
             return Arrays.stream(seconds).min().orElse(Double.NaN);
         }
@@ -53,8 +58,12 @@ public final class Benchmark {
             RssSampler sampler = new RssSampler();
             sampler.start();
             List<Double> times = new ArrayList<>();
+            Map<String, Long> stages;
             try {
                 for (int i = 0; i < s.warmup() + s.iters(); i++) {
+                    if (i == s.warmup()) {
+                        StageTimer.start();
+                    }
                     long t0 = System.nanoTime();
                     Inference.run(() -> {
                         Tensor x = torch.randn(s.batch(), 3, s.height(), s.width());
@@ -68,10 +77,20 @@ public final class Benchmark {
                     }
                 }
             } finally {
+                stages = StageTimer.stop();
                 sampler.stop();
             }
             double[] secs = times.stream().mapToDouble(Double::doubleValue).toArray();
-            return new Result(secs, sampler.peak(), before, matmulGflops(s.dtype()));
+            Map<String, Double> perStage = new LinkedHashMap<>();
+            double staged = 0;
+            for (Map.Entry<String, Long> e : stages.entrySet()) {
+                double v = e.getValue() / 1e9 / s.iters();
+                perStage.put(e.getKey(), v);
+                staged += v;
+            }
+            double mean = Arrays.stream(secs).average().orElse(0);
+            perStage.put("other", Math.max(0, mean - staged));
+            return new Result(secs, sampler.peak(), before, matmulGflops(s.dtype()), perStage);
         }
     }
 

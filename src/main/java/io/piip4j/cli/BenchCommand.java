@@ -44,6 +44,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--dtype", defaultValue = "fp32", description = "fp32 or bf16 (default ${DEFAULT-VALUE}).")
     String dtype;
 
+    @Option(names = "--profile", description = "Also print where the time goes: mean seconds per stage (branch embeddings and blocks, interactions, other).")
+    boolean profile;
+
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
 
@@ -91,6 +94,8 @@ final class BenchCommand implements Callable<Integer> {
                     .put("max_s", r.max()).put("images_per_s", imagesPerSecond).put("achieved_gflops", gflops)
                     .put("fraction_of_matmul_peak", gflops / r.matmulGflops())
                     .put("peak_rss_bytes", r.peakRssBytes()).put("matmul_peak_gflops", r.matmulGflops());
+            ObjectNode st = o.putObject("stage_seconds");
+            r.stageSeconds().forEach(st::put);
             System.out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(o));
             return 0;
         }
@@ -102,6 +107,11 @@ final class BenchCommand implements Callable<Integer> {
                 gflops, 100 * gflops / r.matmulGflops(), cost.available() ? cost.totalFlops() / 1e9 : Double.NaN);
         System.out.printf(Locale.ROOT, "  peak RSS  %.0f MiB%n", r.peakRssBytes() / 1048576.0);
         System.out.printf(Locale.ROOT, "  matmul peak (%s, 2048², this run) %.0f GFLOP/s%n", dtype, r.matmulGflops());
+        if (profile) {
+            double mean = java.util.Arrays.stream(r.seconds()).average().orElse(1);
+            System.out.println("  where the time goes (mean per forward):");
+            r.stageSeconds().forEach((k, v) -> System.out.printf(Locale.ROOT, "    %-18s %8.1f ms  %5.1f%%%n", k, v * 1e3, 100 * v / mean));
+        }
         return 0;
     }
 }

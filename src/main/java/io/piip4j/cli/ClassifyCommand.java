@@ -51,6 +51,9 @@ final class ClassifyCommand implements Callable<Integer> {
     @Mixin
     CheckpointOptions checkpoint = new CheckpointOptions();
 
+    @picocli.CommandLine.Mixin
+    RuntimeOptions runtime = new RuntimeOptions();
+
     @Option(names = "--threads", description = "Engine threads (default: all cores).")
     Integer threads;
 
@@ -62,6 +65,7 @@ final class ClassifyCommand implements Callable<Integer> {
         if (top < 1) {
             throw new IllegalArgumentException("--top must be at least 1, got " + top);
         }
+        runtime.check();
         if (threads != null) {
             Inference.setThreads(threads);
         }
@@ -87,6 +91,7 @@ final class ClassifyCommand implements Callable<Integer> {
         }
         try (PiipModel model = PiipModel.load(Inputs.config(config), Inputs.existing(weights, "weights file"), true,
                 checkpoint.options())) {
+            runtime.apply(model);
             ImageClassifier classifier = model.newClassifier();
             print(decoded, img -> classifier.classify(img, top));
         }

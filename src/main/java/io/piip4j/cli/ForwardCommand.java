@@ -33,11 +33,15 @@ final class ForwardCommand implements Callable<Integer> {
     @Mixin
     CheckpointOptions checkpoint = new CheckpointOptions();
 
+    @picocli.CommandLine.Mixin
+    RuntimeOptions runtime = new RuntimeOptions();
+
     @Option(names = "--threads", description = "Engine threads (default: all cores).")
     Integer threads;
 
     @Override
     public Integer call() throws Exception {
+        runtime.check();
         if (threads != null) {
             Inference.setThreads(threads);
         }
@@ -47,6 +51,7 @@ final class ForwardCommand implements Callable<Integer> {
             if (x.dtype() != io.piip4j.weights.DType.FLOAT32) {
                 x = NdArray.ofFloats(x.toFloats(), x.shape());
             }
+            runtime.apply(model);
             List<NdArray> outs = model.forward(x);
             Files.createDirectories(outputDir);
             List<String> written = new ArrayList<>();

@@ -24,7 +24,7 @@ public final class DropPath {
         long[] shape = new long[(int) x.dim()];
         Arrays.fill(shape, 1);
         shape[0] = x.size(0);
-        Tensor mask = torch.empty(shape).bernoulli_(keep, new GeneratorOptional()).to(x.scalar_type());
+        Tensor mask = torch.empty(shape).bernoulli_(keep, new GeneratorOptional()).to(x.device(), x.scalar_type());
         return x.mul(F.div(mask, keep));
     }
 }

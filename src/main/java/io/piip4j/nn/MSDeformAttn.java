@@ -1,5 +1,6 @@
 package io.piip4j.nn;
 
+import io.piip4j.tensor.Devices;
 import io.piip4j.tensor.F;
 import org.bytedeco.pytorch.Tensor;
 
@@ -49,7 +50,8 @@ public final class MSDeformAttn extends Module {
         Tensor offsets = samplingOffsets.forward(query).view(n, lq, numHeads, numPoints, 2);
         Tensor weights = F.softmax(attentionWeights.forward(query).view(n, lq, numHeads, numPoints), -1);
         // locations = ref + offset / (W, H); grid = 2·loc − 1
-        Tensor normalizer = io.piip4j.tensor.Tensors.fromFloats(new float[] {w, h}, 2);
+        Tensor normalizer = Devices.onDeviceOf(io.piip4j.tensor.Tensors.fromFloats(new float[] {w, h}, 2), query);
+        reference = Devices.onDeviceOf(reference, query);
         Tensor loc = reference.view(reference.size(0), lq, 1, 1, 2).add(offsets.div(normalizer));
         Tensor grid = F.add(F.mul(loc, 2.0), -1.0).transpose(1, 2).flatten(0, 1); // (N·M, Lq, P, 2)
         Tensor sampled = F.gridSample(value, grid); // (N·M, D, Lq, P)

@@ -5,6 +5,7 @@ import io.piip4j.backbone.PiipNetwork;
 import io.piip4j.config.ConfigException;
 import io.piip4j.config.ConfigReader;
 import io.piip4j.config.PiipConfig;
+import io.piip4j.tensor.Devices;
 import io.piip4j.tensor.Inference;
 import io.piip4j.tensor.Tensors;
 import io.piip4j.weights.Checkpoints;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -39,6 +41,7 @@ public final class PiipModel implements AutoCloseable {
     private final LoadReport loadReport;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
+    private Device device = new Device("cpu");
 
     private PiipModel(PiipNetwork network, LoadReport loadReport) {
         this.network = network;
@@ -152,7 +155,7 @@ public final class PiipModel implements AutoCloseable {
         }
         return withNetwork(() -> {
             List<NdArray> out = new ArrayList<>();
-            for (Tensor t : network.forwardOutputs(Tensors.fromNdArray(input))) {
+            for (Tensor t : network.forwardOutputs(onDevice(input))) {
                 out.add(Tensors.toNdArray(t.to(org.bytedeco.pytorch.global.torch.ScalarType.Float)));
             }
             return out;
@@ -173,6 +176,35 @@ public final class PiipModel implements AutoCloseable {
 
     PiipNetwork network() {
         return network;
+    }
+
+    /** The input as a tensor on the model's device. */
+    Tensor onDevice(NdArray input) {
+        Tensor t = Tensors.fromNdArray(input);
+        return device.is_cpu() ? t : t.to(device, t.scalar_type());
+    }
+
+    /**
+     * Moves the weights to a device ("cpu", "cuda", "cuda:N"; CUDA needs the {@code -Pgpu} build)
+     * and runs there from now on; inputs and outputs stay plain arrays. Returns this model.
+     */
+    public PiipModel to(String deviceName) {
+        Device target = Devices.parse(deviceName);
+        lock.writeLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("model is closed");
+            }
+            for (io.piip4j.nn.Parameter p : network.namedParameters().values()) {
+                if (p.isSet()) {
+                    p.set(p.get().to(target, p.get().scalar_type()));
+                }
+            }
+            device = target;
+            return this;
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     /**

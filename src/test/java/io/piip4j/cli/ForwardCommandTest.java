@@ -151,4 +151,33 @@ class ForwardCommandTest {
         assertEquals(1, run.exitCode());
         assertTrue(run.errorLine().contains("config.branch2.embed_dim"), run.err());
     }
+
+    @Test
+    void bfloat16RunStaysNearTheReference() {
+        Path out = tmp.resolve("bf16");
+        CliRun run = CliRun.of("forward", "--config", caseDir().resolve("case.json").toString(), "--weights",
+                caseDir().resolve("weights.pth").toString(), "--input", caseDir().resolve("io.pth").toString(),
+                "--output-dir", out.toString(), "--dtype", "bf16");
+        assertEquals(0, run.exitCode(), run.err());
+        float[] a = Npy.read(out.resolve("output_0.npy")).toFloats();
+        float[] e = expectedOutput().toFloats();
+        double scale = 1;
+        double err = 0;
+        for (int i = 0; i < e.length; i++) {
+            scale = Math.max(scale, Math.abs(e[i]));
+            err = Math.max(err, Math.abs(a[i] - e[i]));
+        }
+        assertTrue(err > 0 && err <= 2e-2 * scale, "bf16 error " + err);
+    }
+
+    @Test
+    void cudaWithoutAGpuIsAClearError() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(org.bytedeco.pytorch.global.torch.cuda_is_available());
+        CliRun run = CliRun.of("forward", "--config", caseDir().resolve("case.json").toString(), "--weights",
+                caseDir().resolve("weights.pth").toString(), "--input", caseDir().resolve("io.pth").toString(),
+                "--output-dir", tmp.resolve("gpu").toString(), "--device", "cuda");
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains("CUDA is not available"), run.err());
+        assertFalse(Files.exists(tmp.resolve("gpu").resolve("output_0.npy")));
+    }
 }

@@ -1,0 +1,28 @@
+package io.piip4j.cli;
+
+import io.piip4j.predict.PiipModel;
+import picocli.CommandLine.Option;
+
+/** Where and in which precision a loaded model runs (a picocli mixin of forward and classify). */
+final class RuntimeOptions {
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (CUDA needs the -Pgpu build). Default ${DEFAULT-VALUE}.")
+    String device;
+
+    @Option(names = "--dtype", defaultValue = "fp32",
+            description = "fp32, or bf16 (matrix products in bfloat16, the rest in float32, as torch.autocast). Default ${DEFAULT-VALUE}.")
+    String dtype;
+
+    /** Validates the options before any work is done. */
+    void check() {
+        if (!dtype.equals("fp32") && !dtype.equals("bf16")) {
+            throw new IllegalArgumentException("--dtype must be fp32 or bf16, got '" + dtype + "'");
+        }
+    }
+
+    PiipModel apply(PiipModel model) {
+        if (!device.equals("cpu")) {
+            model.to(device);
+        }
+        return dtype.equals("bf16") ? model.bfloat16() : model;
+    }
+}

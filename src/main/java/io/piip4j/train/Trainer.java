@@ -221,7 +221,13 @@ public final class Trainer {
         Outputs.write(opt.outDir().resolve("history.json"), out -> m.writerWithDefaultPrettyPrinter().writeValue(out, root));
         Map<String, List<EpochStats>> runs = new LinkedHashMap<>();
         runs.put(recipe.name(), st.history());
-        Curves.write(opt.outDir().resolve("curves.png"), runs);
+        try {
+            Curves.write(opt.outDir().resolve("curves.png"), runs);
+        } catch (RuntimeException e) {
+            // the picture is a convenience: while the JVM shuts down (Ctrl-C) the imaging code
+            // cannot start, and that must not cost the run its next checkpoint
+            opt.log().println("curves.png not written: " + e.getMessage());
+        }
     }
 
     /** The trained weights alone, under the reference's keys: {@code torch.load(f)} is a plain state dict. */

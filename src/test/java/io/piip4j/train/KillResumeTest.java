@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.piip4j.weights.PthReader;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,9 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A training process killed with SIGKILL at a random moment (possibly while writing a
- * checkpoint) resumes from its last complete checkpoint and ends in exactly the state of a run
- * that was never interrupted. Runs {@code piip train} in child JVMs.
+ * A training process stopped with SIGTERM checkpoints through its shutdown hook; resumed and then
+ * killed with SIGKILL at a random moment (possibly while writing a checkpoint), it resumes from
+ * its last complete checkpoint and ends in exactly the state of a run that was never
+ * interrupted. Runs {@code piip train} in child JVMs.
  */
 class KillResumeTest {
     @TempDir
@@ -47,30 +47,51 @@ class KillResumeTest {
 
     @Test
     void killedRunResumesToTheUninterruptedState() throws Exception {
-        Path recipe = TinyRecipes.write(dir.resolve("data"), TinyRecipes.vit(20, 16, 32), 320, 16);
+        Path recipe = TinyRecipes.write(dir.resolve("data"), TinyRecipes.vit(12, 16, 32), 256, 16);
         Path straight = dir.resolve("straight");
         Path killed = dir.resolve("killed");
         Process a = start(recipe, straight, false);
-        Process b = start(recipe, killed, false);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         Path ck = killed.resolve("checkpoint.pth");
-        while (!Files.exists(ck) && b.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertTrue(Files.exists(ck), "the child wrote no checkpoint:\n" + Files.readString(dir.resolve("killed.log")));
+
+        // 1. SIGTERM (as Ctrl-C / kill): the shutdown hook checkpoints at the next step boundary
+        Process b = start(recipe, killed, false);
+        awaitCheckpoint(b, ck, 0, "killed.log");
+        Thread.sleep(ThreadLocalRandom.current().nextInt(0, 800));
+        boolean terminatedMidRun = b.isAlive();
+        b.destroy();
+        assertTrue(b.waitFor(60, TimeUnit.SECONDS), "the terminated run did not exit");
+        String termLog = Files.readString(dir.resolve("killed.log"));
+        assertTrue(!terminatedMidRun || termLog.contains("interrupted: checkpoint written"), termLog);
+
+        // 2. resume, then SIGKILL at a random moment (possibly while a checkpoint is being written)
+        long before = Files.getLastModifiedTime(ck).toMillis();
+        Process c = start(recipe, killed, true);
+        awaitCheckpoint(c, ck, before, "killed.resume.log");
         Thread.sleep(ThreadLocalRandom.current().nextInt(0, 1500));
-        boolean killedMidRun = b.isAlive();
-        b.destroyForcibly(); // SIGKILL: no shutdown hook runs
-        b.waitFor(30, TimeUnit.SECONDS);
+        boolean killedMidRun = c.isAlive();
+        c.destroyForcibly(); // SIGKILL: no shutdown hook runs
+        c.waitFor(30, TimeUnit.SECONDS);
         // the file in place is always a complete checkpoint (written to a temporary name, then renamed)
         assertTrue(PthReader.read(ck) instanceof java.util.Map<?, ?>);
+
+        // 3. resume to the end: the same state as the run that was never interrupted
+        Files.move(dir.resolve("killed.resume.log"), dir.resolve("killed.resume1.log"));
         finish(start(recipe, killed, true), "resumed run", dir.resolve("killed.resume.log"));
         finish(a, "uninterrupted run", dir.resolve("straight.log"));
         TrainerTest.assertSameState(straight.resolve("checkpoint.pth"), ck);
         TrainerTest.assertTensorsEqual(TrainerTest.castMap(PthReader.read(straight.resolve("model.pth"))),
                 TrainerTest.castMap(PthReader.read(killed.resolve("model.pth"))), "final weights");
-        System.out.println("kill landed " + (killedMidRun ? "mid-run" : "after the run had finished") + "; log:\n"
+        System.out.println("SIGTERM landed " + (terminatedMidRun ? "mid-run" : "after the end") + ", SIGKILL "
+                + (killedMidRun ? "mid-run" : "after the end") + "; "
                 + Files.readString(dir.resolve("killed.resume.log")).lines().filter(l -> l.startsWith("resumed")).findFirst().orElse(""));
-        assertTrue(new File(ck.toString()).length() > 0);
+    }
+
+    /** Waits until the child has written a checkpoint newer than {@code after} (ms). */
+    private void awaitCheckpoint(Process p, Path ck, long after, String log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while ((!Files.exists(ck) || Files.getLastModifiedTime(ck).toMillis() <= after) && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(Files.exists(ck), "the child wrote no checkpoint:\n" + Files.readString(dir.resolve(log)));
     }
 }

@@ -1,12 +1,11 @@
 package io.piip4j.weights;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -21,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,12 +52,13 @@ public final class SafetensorsReader {
     private static final long MAX_TENSOR_BYTES = Integer.MAX_VALUE - 8;
     private static final String METADATA = "__metadata__";
 
-    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+    /** More dimensions than any tensor library allows. */
+    private static final int MAX_DIMS = 1024;
+
+    private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).maxNumberLength(100).build())
-            .build())
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
+            .build();
 
     private SafetensorsReader() {
     }
@@ -154,27 +153,15 @@ public final class SafetensorsReader {
         if (!text.startsWith("{")) {
             throw new FormatProblem("header does not start with '{' (not a .safetensors file?)");
         }
-        JsonNode root;
-        try {
-            root = JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new FormatProblem("header is not valid JSON (" + FormatProblem.printable(e.getOriginalMessage(), 160)
-                    + (e.getLocation() != null ? " at character " + e.getLocation().getCharOffset() : "") + ")");
-        }
-        if (root == null || !root.isObject()) {
-            throw new FormatProblem("header is not a JSON object");
-        }
         long dataStart = 8 + n;
         long dataBytes = size - dataStart;
         Map<String, String> metadata = new LinkedHashMap<>();
-        List<Entry> entries = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
-            if (f.getKey().equals(METADATA)) {
-                metadata(f.getValue(), metadata);
-            } else {
-                entries.add(entry(f.getKey(), f.getValue()));
-            }
+        List<Entry> entries;
+        try (JsonParser p = JSON.createParser(text)) {
+            entries = header(p, metadata);
+        } catch (JsonProcessingException e) {
+            throw new FormatProblem("header is not valid JSON (" + FormatProblem.printable(e.getOriginalMessage(), 160)
+                    + (e.getLocation() != null ? " at character " + e.getLocation().getCharOffset() : "") + ")");
         }
         checkTiling(entries, dataBytes);
         Map<String, NdArray> tensors = new LinkedHashMap<>();
@@ -186,49 +173,92 @@ public final class SafetensorsReader {
         return new Contents(tensors, metadata);
     }
 
-    private static void metadata(JsonNode v, Map<String, String> out) {
-        if (v.isNull()) {
+    /**
+     * The header, read as a stream of tokens rather than a tree, so that what it costs in memory
+     * stays a small multiple of its length whatever it holds.
+     */
+    private static List<Entry> header(JsonParser p, Map<String, String> metadata) throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            throw new FormatProblem("header is not a JSON object");
+        }
+        List<Entry> entries = new ArrayList<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            if (name.equals(METADATA)) {
+                metadata(p, t, metadata);
+            } else {
+                entries.add(entry(p, name, t));
+            }
+        }
+        if (p.nextToken() != null) {
+            throw new FormatProblem("header is not valid JSON (text after the object)");
+        }
+        return entries;
+    }
+
+    private static void metadata(JsonParser p, JsonToken t, Map<String, String> out) throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
             return;
         }
-        if (!v.isObject()) {
+        if (t != JsonToken.START_OBJECT) {
             throw new FormatProblem(METADATA + " is not a JSON object of strings");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> m = it.next();
-            if (!m.getValue().isTextual()) {
-                throw new FormatProblem(METADATA + "." + shown(m.getKey()) + " is a " + kind(m.getValue())
-                        + ", not a string");
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            JsonToken v = p.nextToken();
+            if (v != JsonToken.VALUE_STRING) {
+                throw new FormatProblem(METADATA + "." + shown(key) + " is a " + kind(v) + ", not a string");
             }
-            out.put(m.getKey(), m.getValue().textValue());
+            out.put(key, p.getText());
         }
     }
 
-    private static Entry entry(String name, JsonNode v) {
+    private static Entry entry(JsonParser p, String name, JsonToken t) throws IOException {
         String where = "tensor '" + shown(name) + "'";
-        if (!v.isObject()) {
-            throw new FormatProblem(where + " is described by a " + kind(v) + ", not an object");
+        if (t != JsonToken.START_OBJECT) {
+            throw new FormatProblem(where + " is described by a " + kind(t) + ", not an object");
         }
-        JsonNode dt = v.get("dtype");
-        if (dt == null || !dt.isTextual()) {
-            throw new FormatProblem(where + ": 'dtype' is " + (dt == null ? "missing" : "a " + kind(dt) + ", not a string"));
+        String dtypeName = null;
+        long[] shape = null;
+        long[] offsets = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (field) {
+                case "dtype" -> {
+                    if (v != JsonToken.VALUE_STRING) {
+                        throw new FormatProblem(where + ": 'dtype' is a " + kind(v) + ", not a string");
+                    }
+                    dtypeName = p.getText();
+                }
+                case "shape" -> {
+                    if (v != JsonToken.START_ARRAY) {
+                        throw new FormatProblem(where + ": 'shape' is a " + kind(v) + ", not a list");
+                    }
+                    shape = integers(p, where + ": shape", MAX_DIMS);
+                }
+                case "data_offsets" -> {
+                    if (v != JsonToken.START_ARRAY) {
+                        throw new FormatProblem(where + ": 'data_offsets' is a " + kind(v) + ", not [begin, end]");
+                    }
+                    offsets = integers(p, where + ": data_offsets", 2);
+                    if (offsets.length != 2) {
+                        throw new FormatProblem(where + ": 'data_offsets' is a list of " + offsets.length
+                                + " numbers, not [begin, end]");
+                    }
+                }
+                default -> p.skipChildren(); // as the reference, other fields are ignored
+            }
         }
-        DType dtype = dtype(dt.textValue(), where);
-        JsonNode sh = v.get("shape");
-        if (sh == null || !sh.isArray()) {
-            throw new FormatProblem(where + ": 'shape' is " + (sh == null ? "missing" : "a " + kind(sh) + ", not a list"));
+        for (Object[] req : new Object[][] {{"dtype", dtypeName}, {"shape", shape}, {"data_offsets", offsets}}) {
+            if (req[1] == null) {
+                throw new FormatProblem(where + ": '" + req[0] + "' is missing");
+            }
         }
-        long[] shape = new long[sh.size()];
-        for (int i = 0; i < shape.length; i++) {
-            shape[i] = nonNegative(sh.get(i), where + ": shape[" + i + "]");
-        }
-        JsonNode off = v.get("data_offsets");
-        if (off == null || !off.isArray() || off.size() != 2) {
-            throw new FormatProblem(where + ": 'data_offsets' is " + (off == null ? "missing"
-                    : off.isArray() ? "a list of " + off.size() + " numbers, not [begin, end]" : "a " + kind(off)
-                    + ", not [begin, end]"));
-        }
-        long begin = nonNegative(off.get(0), where + ": data_offsets[0]");
-        long end = nonNegative(off.get(1), where + ": data_offsets[1]");
+        DType dtype = dtype(dtypeName, where);
+        long begin = offsets[0];
+        long end = offsets[1];
         if (end < begin) {
             throw new FormatProblem(where + ": data_offsets [" + begin + ", " + end + "] end before they begin");
         }
@@ -239,13 +269,38 @@ public final class SafetensorsReader {
             throw new FormatProblem(where + ": shape " + Arrays.toString(shape) + " is impossibly large");
         }
         if (nbytes != end - begin) {
-            throw new FormatProblem(where + ": shape " + Arrays.toString(shape) + " of " + dt.textValue() + " needs "
+            throw new FormatProblem(where + ": shape " + Arrays.toString(shape) + " of " + dtypeName + " needs "
                     + nbytes + " bytes, but data_offsets [" + begin + ", " + end + "] hold " + (end - begin));
         }
         if (nbytes > MAX_TENSOR_BYTES) {
             throw new FormatProblem(where + " is " + nbytes + " bytes, larger than 2 GiB (not supported)");
         }
         return new Entry(name, dtype, shape, begin, end);
+    }
+
+    /** The non-negative 64-bit integers of the array the parser has just entered (at most {@code max}, plus one to tell). */
+    private static long[] integers(JsonParser p, String what, int max) throws IOException {
+        long[] out = new long[Math.min(max, 8) + 1];
+        int n = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            String at = what + "[" + n + "]";
+            if (t != JsonToken.VALUE_NUMBER_INT) {
+                throw new FormatProblem(at + " is a " + kind(t) + ", not a non-negative integer");
+            }
+            if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER || p.getLongValue() < 0) {
+                throw new FormatProblem(at + " is " + FormatProblem.printable(p.getText(), 40)
+                        + ", not a non-negative 64-bit integer");
+            }
+            if (n > max) {
+                throw new FormatProblem(what + " has more than " + max + " entries");
+            }
+            if (n == out.length) {
+                out = Arrays.copyOf(out, Math.min(max + 1, 2 * out.length));
+            }
+            out[n++] = p.getLongValue();
+        }
+        return Arrays.copyOf(out, n);
     }
 
     /** The byte ranges, sorted, must cover [0, dataBytes) exactly once. */
@@ -269,17 +324,6 @@ public final class SafetensorsReader {
                     : "the header describes " + at + " bytes of data, but the file has " + dataBytes
                             + " (trailing bytes)");
         }
-    }
-
-    private static long nonNegative(JsonNode n, String what) {
-        if (n == null || !n.isIntegralNumber()) {
-            throw new FormatProblem(what + " is " + (n == null ? "missing" : "a " + kind(n)) + ", not a non-negative integer");
-        }
-        if (!n.canConvertToLong() || n.longValue() < 0) {
-            throw new FormatProblem(what + " is " + FormatProblem.printable(n.toString(), 40)
-                    + ", not a non-negative 64-bit integer");
-        }
-        return n.longValue();
     }
 
     private static DType dtype(String s, String where) {
@@ -311,15 +355,18 @@ public final class SafetensorsReader {
         }
     }
 
-    private static String kind(JsonNode n) {
-        return switch (n.getNodeType()) {
-            case ARRAY -> "list";
-            case OBJECT -> "object";
-            case STRING -> "string";
-            case NUMBER -> "number";
-            case BOOLEAN -> "boolean";
-            case NULL -> "null";
-            default -> n.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    private static String kind(JsonToken t) {
+        if (t == null) {
+            return "nothing";
+        }
+        return switch (t) {
+            case START_ARRAY -> "list";
+            case START_OBJECT -> "object";
+            case VALUE_STRING -> "string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
+            case VALUE_TRUE, VALUE_FALSE -> "boolean";
+            case VALUE_NULL -> "null";
+            default -> t.name().toLowerCase(java.util.Locale.ROOT);
         };
     }
 

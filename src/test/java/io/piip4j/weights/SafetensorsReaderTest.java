@@ -162,8 +162,16 @@ class SafetensorsReaderTest {
         byte[] latin = SafetensorsBuilder.assemble("{\"\u00e9\":1}", new byte[0]);
         latin[11] = (byte) 0xe9; // a lone latin-1 byte where UTF-8 was expected
         assertTrue(refused(latin).contains("UTF-8"));
-        byte[] deep = SafetensorsBuilder.assemble("{\"a\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}", new byte[0]);
-        assertTrue(refused(deep).contains("JSON"));
+        // unknown fields are skipped, as the reference does, but not past the nesting limit
+        byte[] deep = SafetensorsBuilder.assemble("{\"a\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0],"
+                + "\"x\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}}", new byte[0]);
+        assertTrue(refused(deep).contains("not valid JSON (Document nesting depth"), refused(deep));
+        byte[] extra = SafetensorsBuilder.assemble("{\"a\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0],"
+                + "\"x\":{\"y\":[1,{}]}}}", new byte[0]);
+        assertArrayEquals(new long[] {0}, SafetensorsReader.read(extra, "x").tensors().get("a").shape());
+        byte[] manyDims = SafetensorsBuilder.assemble("{\"a\":{\"dtype\":\"F32\",\"shape\":["
+                + "1,".repeat(2000) + "1],\"data_offsets\":[0,4]}}", new byte[4]);
+        assertTrue(refused(manyDims).contains("shape has more than 1024 entries"), refused(manyDims));
         // the empty file the reference writes for no tensors is fine
         assertTrue(SafetensorsReader.read(SafetensorsBuilder.assemble("{}", new byte[0]), "e").tensors().isEmpty());
     }

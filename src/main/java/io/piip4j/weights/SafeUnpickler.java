@@ -56,6 +56,11 @@ final class SafeUnpickler extends Unpickler {
     private static final int MAX_INT_DIGITS = 4300;
     private static final int MAX_KEY_NODES = 1000;
     private static final long WORK_PER_BYTE = 4;
+    private static final long HEAP_PER_BYTE = 8;
+    private static final long MIN_HEAP_BUDGET = 128L << 20;
+    /** Estimated bytes of a map or set entry, a list slot, a memo entry. */
+    private static final long ENTRY = 48;
+    private static final long SLOT = 8;
 
     private final AllowList allow;
     private final Storages storages;
@@ -70,6 +75,14 @@ final class SafeUnpickler extends Unpickler {
      */
     private long work;
     private long workBudget;
+    /**
+     * The Java objects a pickle builds take far more memory than its bytes (a one-byte opcode makes
+     * an empty dict of some 70 bytes): their estimated size is counted against a budget of
+     * {@link #HEAP_PER_BYTE} times the pickle's size (at least {@link #MIN_HEAP_BUDGET}), so that no
+     * file can make the reader fill the heap. Real checkpoints use a fraction of it.
+     */
+    private long heap;
+    private long heapBudget;
 
     SafeUnpickler(AllowList allow, Storages storages) {
         this.allow = allow;
@@ -85,6 +98,8 @@ final class SafeUnpickler extends Unpickler {
         inert.clear();
         work = 0;
         workBudget = WORK_PER_BYTE * pickle.length + (1 << 20);
+        heap = 0;
+        heapBudget = Math.max(MIN_HEAP_BUDGET, HEAP_PER_BYTE * pickle.length);
         in = new ByteArrayInputStream(pickle);
         input = in;
         try {
@@ -126,7 +141,7 @@ final class SafeUnpickler extends Unpickler {
                 break;
             }
             case Opcodes.POP_MARK: popMark(); break;
-            case Opcodes.DUP: push(peek()); break;
+            case Opcodes.DUP: pushExisting(peek()); break;
 
             case Opcodes.NONE: push(null); break;
             case Opcodes.NEWTRUE: push(Boolean.TRUE); break;
@@ -155,10 +170,12 @@ final class SafeUnpickler extends Unpickler {
             case Opcodes.STRING:
             case Opcodes.UNICODE:
                 try {
-                    return super.dispatch(key); // protocol 0 quoted/escaped text: razorvine decodes it
+                    super.dispatch(key); // protocol 0 quoted/escaped text: razorvine decodes it
                 } catch (RuntimeException e) {
                     throw new FormatProblem("corrupt pickle (bad text string)");
                 }
+                charge(SLOT + sizeOf(stack.peek()));
+                break;
             case Opcodes.SHORT_BINSTRING: push(utf8(readBytes(readUByte()))); break;
             case Opcodes.BINSTRING: push(utf8(readBytes((int) readLE(4)))); break;
             case Opcodes.SHORT_BINUNICODE: push(utf8(readBytes(readUByte()))); break;
@@ -191,11 +208,13 @@ final class SafeUnpickler extends Unpickler {
             case Opcodes.LIST: push(new ArrayList<>(popMark())); break;
             case Opcodes.APPEND: {
                 Object v = pop();
+                charge(SLOT);
                 list(peek()).add(v);
                 break;
             }
             case Opcodes.APPENDS: {
                 List<Object> items = popMark();
+                charge(SLOT * items.size());
                 list(peek()).addAll(items);
                 break;
             }
@@ -209,17 +228,20 @@ final class SafeUnpickler extends Unpickler {
             case Opcodes.SETITEM: {
                 Object v = pop();
                 Object k = pop();
+                charge(ENTRY);
                 put(dict(peek()), k, v);
                 break;
             }
             case Opcodes.SETITEMS: {
                 List<Object> items = popMark();
+                charge(ENTRY * (items.size() / 2));
                 putAll(dict(peek()), items);
                 break;
             }
             case Opcodes.EMPTY_SET: push(new LinkedHashSet<>()); break;
             case Opcodes.ADDITEMS: {
                 List<Object> items = popMark();
+                charge(ENTRY * items.size());
                 addAll(set(peek()), items);
                 break;
             }
@@ -230,13 +252,13 @@ final class SafeUnpickler extends Unpickler {
                 break;
             }
 
-            case Opcodes.PUT: memo.put(parseMemoIndex(readLine()), peek()); break;
-            case Opcodes.BINPUT: memo.put(readUByte(), peek()); break;
-            case Opcodes.LONG_BINPUT: memo.put((int) readLE(4), peek()); break;
-            case Opcodes.MEMOIZE: memo.put(memo.size(), peek()); break;
-            case Opcodes.GET: push(memoGet(parseMemoIndex(readLine()))); break;
-            case Opcodes.BINGET: push(memoGet(readUByte())); break;
-            case Opcodes.LONG_BINGET: push(memoGet((int) readLE(4))); break;
+            case Opcodes.PUT: charge(ENTRY); memo.put(parseMemoIndex(readLine()), peek()); break;
+            case Opcodes.BINPUT: charge(ENTRY); memo.put(readUByte(), peek()); break;
+            case Opcodes.LONG_BINPUT: charge(ENTRY); memo.put((int) readLE(4), peek()); break;
+            case Opcodes.MEMOIZE: charge(ENTRY); memo.put(memo.size(), peek()); break;
+            case Opcodes.GET: pushExisting(memoGet(parseMemoIndex(readLine()))); break;
+            case Opcodes.BINGET: pushExisting(memoGet(readUByte())); break;
+            case Opcodes.LONG_BINGET: pushExisting(memoGet((int) readLE(4))); break;
 
             case Opcodes.GLOBAL: {
                 String module = readLine();
@@ -562,6 +584,7 @@ final class SafeUnpickler extends Unpickler {
 
     private void mergeFields(Map<Object, Object> m, Map<?, ?> fields) {
         spend(fields.size());
+        charge(ENTRY * fields.size());
         for (Map.Entry<?, ?> e : fields.entrySet()) {
             m.put(e.getKey(), e.getValue());
         }
@@ -698,8 +721,59 @@ final class SafeUnpickler extends Unpickler {
 
     // ---- stack and memo ----------------------------------------------------------------------
 
+    /** Pushes a value the pickle has just built, counting its estimated size. */
     private void push(Object o) {
+        charge(SLOT + sizeOf(o));
         stack.add(o);
+    }
+
+    /** Pushes a value built before (from the memo, or duplicated): only its stack slot is new. */
+    private void pushExisting(Object o) {
+        charge(SLOT);
+        stack.add(o);
+    }
+
+    private void charge(long bytes) {
+        heap += bytes;
+        if (heap > heapBudget) {
+            throw new FormatProblem("pickle builds more than " + (heapBudget >> 20) + " MiB of objects, far more than "
+                    + "its size justifies");
+        }
+    }
+
+    /** A rough size of a new value as the reader holds it (containers with their entries). */
+    private static long sizeOf(Object o) {
+        if (o == null || o instanceof Boolean) {
+            return 0;
+        }
+        if (o instanceof PickleGlobal g) {
+            return 96 + 2L * (g.module().length() + g.name().length());
+        }
+        if (o instanceof Long || o instanceof Double) {
+            return 24;
+        }
+        if (o instanceof String str) {
+            return 48 + 2L * str.length();
+        }
+        if (o instanceof byte[] b) {
+            return 24 + b.length;
+        }
+        if (o instanceof BigInteger b) {
+            return 48 + b.bitLength() / 8;
+        }
+        if (o instanceof Tuple t) {
+            return 32 + SLOT * t.size();
+        }
+        if (o instanceof List<?> l) {
+            return 64 + SLOT * l.size();
+        }
+        if (o instanceof Map<?, ?> m) {
+            return 64 + ENTRY * m.size();
+        }
+        if (o instanceof Set<?> st) {
+            return 64 + ENTRY * st.size();
+        }
+        return 128; // tensors (their bytes are the storages'), storages, numpy dtypes
     }
 
     private void requireNotEmpty() {

@@ -50,7 +50,7 @@ class HostileInputTest {
             p.writeBytes(new byte[] {'h', 1, 'h', 0, (byte) 0x85, 'R', '0'});
         }
         p.write('.');
-        assertTrue(refused(ckpt("copies.pth", p.toByteArray())).contains("work"));
+        assertTrue(refused(ckpt("copies.pth", p.toByteArray())).contains("than its size justifies"));
     }
 
     @Test
@@ -91,6 +91,30 @@ class HostileInputTest {
         Arrays.fill(marks, (byte) '(');
         marks[marks.length - 1] = '.';
         refused(ckpt("marks.pth", marks));
+    }
+
+    /**
+     * One-byte opcodes that each build an object (an empty dict is some 70 bytes of heap) cannot
+     * fill the heap: the objects' estimated size is held to 8 times the pickle's size (128 MiB at
+     * least), so a 24 MiB pickle is refused long before the gigabytes it would otherwise build.
+     */
+    @Test
+    void manySmallObjectsCannotFillTheHeap() {
+        for (byte op : new byte[] {'}', ']', (byte) 0x8f}) {
+            int n = 24 << 20;
+            byte[] p = new byte[n + 3];
+            p[0] = (byte) 0x80;
+            p[1] = 2;
+            Arrays.fill(p, 2, n + 2, op);
+            p[n + 2] = '.';
+            Runtime rt = Runtime.getRuntime();
+            System.gc();
+            long before = rt.totalMemory() - rt.freeMemory();
+            String m = refused(ckpt("many.pth", p));
+            assertTrue(m.contains("MiB of objects"), m);
+            long after = rt.totalMemory() - rt.freeMemory();
+            assertTrue(after - before < (1L << 30), "heap grew by " + ((after - before) >> 20) + " MiB");
+        }
     }
 
     @Test

@@ -1,0 +1,52 @@
+package io.piip4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's first command: {@code piip classify examples/fashion-mnist-ankle-boot.png} with the
+ * built-in Fashion-MNIST PIIP, and the same picture as an RGB photo-like image (dark boot on white,
+ * larger) classified the same way through auto-inversion and resizing.
+ */
+class DefaultClassifierTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shippedExampleIsAnAnkleBoot() {
+        CliRun r = CliRun.of("classify", "--top", "3", "examples/fashion-mnist-ankle-boot.png");
+        assertEquals(0, r.exitCode(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        assertTrue(lines[1].contains("Ankle boot (9)"), r.out());
+    }
+
+    @Test
+    void invertedColourPhotoOfAnyTypeAndSize() throws Exception {
+        BufferedImage src = ImageIO.read(Path.of("examples/fashion-mnist-ankle-boot.png").toFile());
+        BufferedImage big = new BufferedImage(112, 112, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 112; y++) {
+            for (int x = 0; x < 112; x++) {
+                int v = 255 - (src.getRaster().getSample(x / 4, y / 4, 0));
+                big.setRGB(x, y, (v << 16) | (v << 8) | v);
+            }
+        }
+        Path f = dir.resolve("boot-on-white.jpg");
+        ImageIO.write(big, "jpg", f.toFile());
+        CliRun r = CliRun.of("classify", "--json", "--top", "1", f.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("\"label\" : \"Ankle boot\""), r.out());
+    }
+
+    @Test
+    void halfAModelIsAUsageError() {
+        CliRun r = CliRun.of("classify", "--weights", "x.pth", "examples/fashion-mnist-ankle-boot.png");
+        assertEquals(1, r.exitCode());
+        assertTrue(r.errorLine().contains("give both --config and --weights"), r.err());
+    }
+}

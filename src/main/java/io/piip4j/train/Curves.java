@@ -20,8 +20,8 @@ public final class Curves {
 
     /** @param runs run label → its per-epoch history */
     public static void write(Path png, Map<String, List<EpochStats>> runs) {
-        XYChart acc = chart("Test accuracy (%)", "accuracy %");
-        XYChart loss = chart("Training loss", "loss");
+        XYChart acc = chart("Test accuracy (%)", "accuracy %", Styler.LegendPosition.InsideSE);
+        XYChart loss = chart("Training loss", "loss", Styler.LegendPosition.InsideNE);
         for (Map.Entry<String, List<EpochStats>> r : runs.entrySet()) {
             List<EpochStats> h = r.getValue();
             if (h.isEmpty()) {
@@ -49,9 +49,10 @@ public final class Curves {
         Outputs.write(png, out -> javax.imageio.ImageIO.write(both, "png", out));
     }
 
-    private static XYChart chart(String title, String yTitle) {
+    /** Accuracy rises and loss falls: their legends go in the corner the curves leave free. */
+    private static XYChart chart(String title, String yTitle, Styler.LegendPosition legend) {
         XYChart c = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle("epoch").yAxisTitle(yTitle).build();
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        c.getStyler().setLegendPosition(legend);
         c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         c.getStyler().setPlotGridLinesVisible(true);
         return c;

@@ -83,14 +83,15 @@ public final class F {
      * scale is head_dim^-½ as in the reference's attention layers.
      */
     public static Tensor attention(Tensor q, Tensor k, Tensor v) {
-        // autocast runs attention in the reduced type when any input has it (q/k norms give float32)
+        // libtorch 2.10's CPU kernel is several times slower in bfloat16 than in float32 at ViT
+        // shapes (measured: PIIP-TSB's 530-token branch), so attention runs in float32 and the
+        // result goes back to the inputs' reduced type for the output projection
         Tensor low = isReduced(q) ? q : isReduced(k) ? k : isReduced(v) ? v : null;
-        if (low != null) {
-            q = like(q, low);
-            k = like(k, low);
-            v = like(v, low);
+        if (low == null) {
+            return torch.scaled_dot_product_attention(q, k, v);
         }
-        return torch.scaled_dot_product_attention(q, k, v);
+        Tensor out = torch.scaled_dot_product_attention(q.to(ScalarType.Float), k.to(ScalarType.Float), v.to(ScalarType.Float));
+        return out.to(low.scalar_type());
     }
 
     static boolean isReduced(Tensor t) {

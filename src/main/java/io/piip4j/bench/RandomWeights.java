@@ -20,8 +20,9 @@ public final class RandomWeights {
         for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
             long[] shape = e.getValue().shape();
             String key = e.getKey();
-            boolean normScale = key.endsWith("norm.weight") || key.matches(".*norm\\d?\\.weight") || key.matches(".*merge_branch\\d+(\\.[04])?\\.weight")
-                    && shape.length == 1;
+            // norm scales near 1: LayerNorm/RMSNorm weights and the merges' GroupNorm weights (1-D)
+            boolean normScale = shape.length == 1 && (key.matches(".*norm\\d?\\.weight")
+                    || key.matches(".*merge_branch\\d+(\\.[04])?\\.weight"));
             Tensor t = torch.randn(shape).mul(new Scalar(0.02));
             if (normScale || shape.length == 0) {
                 t = t.add(new Scalar(1.0));

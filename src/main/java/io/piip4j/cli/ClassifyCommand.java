@@ -7,7 +7,6 @@ import io.piip4j.predict.Classification;
 import io.piip4j.predict.ImageClassifier;
 import io.piip4j.predict.PiipModel;
 import io.piip4j.predict.image.ImageNetTransform;
-import io.piip4j.tensor.Inference;
 import io.piip4j.train.SmallImageClassifier;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -51,11 +50,8 @@ final class ClassifyCommand implements Callable<Integer> {
     @Mixin
     CheckpointOptions checkpoint = new CheckpointOptions();
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     RuntimeOptions runtime = new RuntimeOptions();
-
-    @Option(names = "--threads", description = "Engine threads (default: all cores).")
-    Integer threads;
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files.")
     List<Path> images;
@@ -66,9 +62,6 @@ final class ClassifyCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--top must be at least 1, got " + top);
         }
         runtime.check();
-        if (threads != null) {
-            Inference.setThreads(threads);
-        }
         // read every image first: a bad file fails before any output
         Map<Path, BufferedImage> decoded = new LinkedHashMap<>();
         for (Path p : images) {

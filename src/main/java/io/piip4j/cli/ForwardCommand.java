@@ -1,7 +1,6 @@
 package io.piip4j.cli;
 
 import io.piip4j.predict.PiipModel;
-import io.piip4j.tensor.Inference;
 import io.piip4j.weights.NdArray;
 import io.piip4j.weights.Npy;
 import java.nio.file.Files;
@@ -33,18 +32,12 @@ final class ForwardCommand implements Callable<Integer> {
     @Mixin
     CheckpointOptions checkpoint = new CheckpointOptions();
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     RuntimeOptions runtime = new RuntimeOptions();
-
-    @Option(names = "--threads", description = "Engine threads (default: all cores).")
-    Integer threads;
 
     @Override
     public Integer call() throws Exception {
         runtime.check();
-        if (threads != null) {
-            Inference.setThreads(threads);
-        }
         NdArray x = Inputs.tensor(input, checkpoint.options());
         try (PiipModel model = PiipModel.load(Inputs.config(config), Inputs.existing(weights, "weights file"), true,
                 checkpoint.options())) {
@@ -56,10 +49,7 @@ final class ForwardCommand implements Callable<Integer> {
             Files.createDirectories(outputDir);
             List<String> written = new ArrayList<>();
             for (int i = 0; i < outs.size(); i++) {
-                NdArray o = outs.get(i);
-                if (o.dtype() != io.piip4j.weights.DType.FLOAT32) {
-                    o = NdArray.ofFloats(o.toFloats(), o.shape());
-                }
+                NdArray o = outs.get(i); // PiipModel.forward returns float32
                 Path f = outputDir.resolve("output_" + i + ".npy");
                 Npy.write(f, o);
                 written.add(f + " " + Arrays.toString(o.shape()));

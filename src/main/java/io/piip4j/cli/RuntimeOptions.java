@@ -1,9 +1,10 @@
 package io.piip4j.cli;
 
 import io.piip4j.predict.PiipModel;
+import io.piip4j.tensor.Inference;
 import picocli.CommandLine.Option;
 
-/** Where and in which precision a loaded model runs (a picocli mixin of forward and classify). */
+/** Threads, device and precision of a loaded model (a picocli mixin of forward and classify). */
 final class RuntimeOptions {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (CUDA needs the -Pgpu build). Default ${DEFAULT-VALUE}.")
     String device;
@@ -12,10 +13,16 @@ final class RuntimeOptions {
             description = "fp32, or bf16 (matrix products in bfloat16, the rest in float32, as torch.autocast). Default ${DEFAULT-VALUE}.")
     String dtype;
 
-    /** Validates the options before any work is done. */
+    @Option(names = "--threads", description = "Engine threads (default: all cores).")
+    Integer threads;
+
+    /** Validates the options and sets the engine's threads, before any work is done. */
     void check() {
         if (!dtype.equals("fp32") && !dtype.equals("bf16")) {
             throw new IllegalArgumentException("--dtype must be fp32 or bf16, got '" + dtype + "'");
+        }
+        if (threads != null) {
+            Inference.setThreads(threads);
         }
     }
 

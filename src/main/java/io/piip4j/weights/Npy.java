@@ -30,16 +30,8 @@ public final class Npy {
         String name = file.toString();
         try {
             return readChecked(file);
-        } catch (CheckpointException e) {
-            throw e;
-        } catch (FormatProblem p) {
-            throw new CheckpointException(name + ": " + p.getMessage());
-        } catch (OutOfMemoryError e) {
-            throw new CheckpointException(name + ": too large to load into memory", e);
-        } catch (IOException e) {
-            throw new CheckpointException(name + ": cannot read (" + FormatProblem.describe(e) + ")", e);
-        } catch (RuntimeException e) {
-            throw new CheckpointException(name + ": corrupt .npy file (" + FormatProblem.describe(e) + ")", e);
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            throw FormatProblem.wrap(name, ".npy file", "nested too deeply to load", e);
         }
     }
 

@@ -89,18 +89,8 @@ public final class PthReader {
         String name = file.toString();
         try {
             return readChecked(file, options);
-        } catch (CheckpointException e) {
-            throw e;
-        } catch (FormatProblem p) {
-            throw new CheckpointException(name + ": " + p.getMessage());
-        } catch (OutOfMemoryError e) {
-            throw new CheckpointException(name + ": too large to load into memory", e);
-        } catch (StackOverflowError e) {
-            throw new CheckpointException(name + ": nested too deeply to load", e);
-        } catch (IOException e) {
-            throw new CheckpointException(name + ": cannot read (" + FormatProblem.describe(e) + ")", e);
-        } catch (RuntimeException e) {
-            throw new CheckpointException(name + ": corrupt checkpoint (" + FormatProblem.describe(e) + ")", e);
+        } catch (IOException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            throw FormatProblem.wrap(name, "checkpoint", "nested too deeply to load", e);
         }
     }
 

@@ -96,22 +96,7 @@ public final class SafetensorsReader {
     }
 
     private static CheckpointException wrap(String name, Throwable t) {
-        if (t instanceof CheckpointException e) {
-            return e;
-        }
-        if (t instanceof FormatProblem p) {
-            return new CheckpointException(name + ": " + p.getMessage());
-        }
-        if (t instanceof OutOfMemoryError) {
-            return new CheckpointException(name + ": too large to load into memory", t);
-        }
-        if (t instanceof StackOverflowError) {
-            return new CheckpointException(name + ": header nested too deeply", t);
-        }
-        if (t instanceof IOException) {
-            return new CheckpointException(name + ": cannot read (" + FormatProblem.describe(t) + ")", t);
-        }
-        return new CheckpointException(name + ": corrupt .safetensors file (" + FormatProblem.describe(t) + ")", t);
+        return FormatProblem.wrap(name, ".safetensors file", "header nested too deeply", t);
     }
 
     // ---- parsing -----------------------------------------------------------------------------

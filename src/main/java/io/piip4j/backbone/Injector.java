@@ -1,5 +1,6 @@
 package io.piip4j.backbone;
 
+import io.piip4j.tensor.StageTimer;
 import io.piip4j.nn.ConvFFN;
 import io.piip4j.nn.CrossAttention;
 import io.piip4j.nn.DropPath;
@@ -60,22 +61,24 @@ public final class Injector extends Module {
      * @param where reference points and the neighbour's grid; null for plain cross-attention
      */
     public Tensor forward(Tensor query, Tensor feat, DeformInputs where, long h, long w) {
-        Tensor q = queryNorm == null ? query : queryNorm.forward(query);
-        Tensor f = featNorm == null ? feat : featNorm.forward(feat);
+        Tensor q = queryNorm == null ? query : StageTimer.time("interactions/norms", () -> queryNorm.forward(query));
+        Tensor f = featNorm == null ? feat : StageTimer.time("interactions/norms", () -> featNorm.forward(feat));
         Tensor attn;
         if (deformAttn != null) {
             if (where.featH() * where.featW() != feat.size(1)) {
                 throw new IllegalStateException("deformable attention expects a " + where.featH() + "x" + where.featW()
                         + " feature grid but got " + feat.size(1) + " tokens");
             }
-            attn = deformAttn.forward(q, where.reference(), f, where.featH(), where.featW());
+            attn = StageTimer.time("interactions/deform", () -> deformAttn.forward(q, where.reference(), f, where.featH(), where.featW()));
         } else {
             attn = crossAttn.forward(q, f);
         }
-        query = query.add(caGamma.get().mul(attn));
+        Tensor x = StageTimer.time("interactions/residual", () -> query.add(caGamma.get().mul(attn)));
         if (ffn != null) {
-            query = query.add(cffnGamma.get().mul(DropPath.apply(ffn.forward(ffnNorm == null ? query : ffnNorm.forward(query), h, w), dropPath, isTraining())));
+            Tensor normed = ffnNorm == null ? x : StageTimer.time("interactions/norms", () -> ffnNorm.forward(x));
+            Tensor y = StageTimer.time("interactions/ffn", () -> ffn.forward(normed, h, w));
+            return StageTimer.time("interactions/residual", () -> x.add(cffnGamma.get().mul(DropPath.apply(y, dropPath, isTraining()))));
         }
-        return query;
+        return x;
     }
 }

@@ -110,7 +110,11 @@ final class BenchCommand implements Callable<Integer> {
         if (profile) {
             double mean = java.util.Arrays.stream(r.seconds()).average().orElse(1);
             System.out.println("  where the time goes (mean per forward):");
-            r.stageSeconds().forEach((k, v) -> System.out.printf(Locale.ROOT, "    %-18s %8.1f ms  %5.1f%%%n", k, v * 1e3, 100 * v / mean));
+            r.stageSeconds().forEach((k, v) -> {
+                int depth = (int) k.chars().filter(c -> c == '/').count();
+                String label = "  ".repeat(depth) + k.substring(k.lastIndexOf('/') + 1);
+                System.out.printf(Locale.ROOT, "    %-26s %8.1f ms  %5.1f%%%n", label, v * 1e3, 100 * v / mean);
+            });
         }
         return 0;
     }

@@ -1,6 +1,8 @@
 package io.piip4j.nn;
 
 import io.piip4j.tensor.F;
+import io.piip4j.tensor.OneDnn;
+import io.piip4j.tensor.PackedWeight;
 import org.bytedeco.pytorch.Tensor;
 
 /** {@code nn.Linear}: {@code weight} (out × in) and optional {@code bias}. */
@@ -9,6 +11,8 @@ public final class Linear extends Module {
     public final long out;
     private final Parameter weight;
     private final Parameter bias;
+    /** The weight in oneDNN's layout for inference on CPU; training uses the plain weight. */
+    private final PackedWeight packed = new PackedWeight();
 
     public Linear(long in, long out) {
         this(in, out, true);
@@ -22,6 +26,12 @@ public final class Linear extends Module {
     }
 
     public Tensor forward(Tensor x) {
-        return F.linear(x, weight.get(), bias == null ? null : bias.get());
+        Tensor w = weight.get();
+        Tensor b = bias == null ? null : bias.get();
+        if (OneDnn.applies(w) && x.dim() >= 2) {
+            Tensor in = F.like(x, w);
+            return OneDnn.linear(in, packed.of(w, in.numel() / in.size(-1)), b);
+        }
+        return F.linear(x, w, b);
     }
 }

@@ -1,5 +1,7 @@
 package io.piip4j.nn;
 
+import io.piip4j.tensor.StageTimer;
+
 import io.piip4j.tensor.Devices;
 import io.piip4j.tensor.F;
 import org.bytedeco.pytorch.Tensor;
@@ -45,19 +47,24 @@ public final class MSDeformAttn extends Module {
         long lq = query.size(1);
         long headDim = valueDim / numHeads;
         // (N, HW, M·D) → (N·M, D, H, W)
-        Tensor value = valueProj.forward(feat).view(n, h * w, numHeads, headDim)
+        Tensor value = StageTimer.time("interactions/deform/value_proj", () -> valueProj.forward(feat)).view(n, h * w, numHeads, headDim)
                 .flatten(2, -1).transpose(1, 2).reshape(n * numHeads, headDim, h, w);
-        Tensor offsets = samplingOffsets.forward(query).view(n, lq, numHeads, numPoints, 2);
-        Tensor weights = F.softmax(attentionWeights.forward(query).view(n, lq, numHeads, numPoints), -1);
+        Tensor offsets = StageTimer.time("interactions/deform/offset_linear", () -> samplingOffsets.forward(query)).view(n, lq, numHeads, numPoints, 2);
+        Tensor logits = StageTimer.time("interactions/deform/weight_linear", () -> attentionWeights.forward(query)).view(n, lq, numHeads, numPoints);
+        Tensor weights = StageTimer.time("interactions/deform/softmax", () -> F.softmax(logits, -1));
         // locations = ref + offset / (W, H); grid = 2·loc − 1
+        long t0 = System.nanoTime();
         Tensor normalizer = Devices.onDeviceOf(io.piip4j.tensor.Tensors.fromFloats(new float[] {w, h}, 2), query);
         reference = Devices.onDeviceOf(reference, query);
         Tensor loc = reference.view(reference.size(0), lq, 1, 1, 2).add(offsets.div(normalizer));
         Tensor grid = F.add(F.mul(loc, 2.0), -1.0).transpose(1, 2).flatten(0, 1); // (N·M, Lq, P, 2)
-        Tensor sampled = F.gridSample(value, grid); // (N·M, D, Lq, P)
+        StageTimer.add("interactions/deform/grid", System.nanoTime() - t0);
+        Tensor sampled = StageTimer.time("interactions/deform/grid_sample", () -> F.gridSample(value, grid)); // (N·M, D, Lq, P)
+        long t1 = System.nanoTime();
         Tensor attn = weights.transpose(1, 2).reshape(n * numHeads, 1, lq, numPoints);
         Tensor out = sampled.mul(attn).sum(new long[] {-1}, false, new org.bytedeco.pytorch.ScalarTypeOptional())
                 .view(n, numHeads * headDim, lq).transpose(1, 2);
-        return outputProj.forward(out);
+        StageTimer.add("interactions/deform/weighted_sum", System.nanoTime() - t1);
+        return StageTimer.time("interactions/deform/output_proj", () -> outputProj.forward(out));
     }
 }

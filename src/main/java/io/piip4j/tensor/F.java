@@ -27,7 +27,7 @@ public final class F {
      * weights (bfloat16 after {@code MixedPrecision.toBfloat16}), while norms, sampling and
      * interpolation run in float32 on float32 weights; so an input is cast to the weight's type.
      */
-    static Tensor like(Tensor x, Tensor weight) {
+    public static Tensor like(Tensor x, Tensor weight) {
         return x.scalar_type().value == weight.scalar_type().value ? x : x.to(weight.scalar_type());
     }
 

@@ -16,6 +16,7 @@ public final class Inference {
     }
 
     public static <T> T run(Supplier<T> body) {
+        ThreadPools.init();
         try (InferenceMode mode = new InferenceMode(); PointerScope scope = new PointerScope()) {
             return body.get();
         }
@@ -26,6 +27,7 @@ public final class Inference {
         if (n <= 0) {
             throw new IllegalArgumentException("threads must be positive, got " + n);
         }
+        ThreadPools.init();
         torch.set_num_threads(n);
     }
 

@@ -7,6 +7,7 @@ import io.piip4j.data.Batches;
 import io.piip4j.data.ImageSet;
 import io.piip4j.nn.Parameter;
 import io.piip4j.weights.PthWriter;
+import io.piip4j.tensor.ThreadPools;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,6 +90,12 @@ public final class Trainer {
     }
 
     public Outcome run() throws Exception {
+        try (AutoCloseable pools = ThreadPools.training()) {
+            return fit();
+        }
+    }
+
+    private Outcome fit() throws Exception {
         Files.createDirectories(opt.outDir());
         int perEpoch = Batches.count(train.size(), recipe.batchSize(), true);
         long total = (long) perEpoch * recipe.epochs();

@@ -46,25 +46,34 @@ public final class MSDeformAttn extends Module {
         long n = query.size(0);
         long lq = query.size(1);
         long headDim = valueDim / numHeads;
-        // (N, HW, M·D) → (N·M, D, H, W)
-        Tensor value = StageTimer.time("interactions/deform/value_proj", () -> valueProj.forward(feat)).view(n, h * w, numHeads, headDim)
-                .flatten(2, -1).transpose(1, 2).reshape(n * numHeads, headDim, h, w);
-        Tensor offsets = StageTimer.time("interactions/deform/offset_linear", () -> samplingOffsets.forward(query)).view(n, lq, numHeads, numPoints, 2);
-        Tensor logits = StageTimer.time("interactions/deform/weight_linear", () -> attentionWeights.forward(query)).view(n, lq, numHeads, numPoints);
-        Tensor weights = StageTimer.time("interactions/deform/softmax", () -> F.softmax(logits, -1));
-        // locations = ref + offset / (W, H); grid = 2·loc − 1
-        long t0 = System.nanoTime();
-        Tensor normalizer = Devices.onDeviceOf(io.piip4j.tensor.Tensors.fromFloats(new float[] {w, h}, 2), query);
-        reference = Devices.onDeviceOf(reference, query);
-        Tensor loc = reference.view(reference.size(0), lq, 1, 1, 2).add(offsets.div(normalizer));
-        Tensor grid = F.add(F.mul(loc, 2.0), -1.0).transpose(1, 2).flatten(0, 1); // (N·M, Lq, P, 2)
-        StageTimer.add("interactions/deform/grid", System.nanoTime() - t0);
-        Tensor sampled = StageTimer.time("interactions/deform/grid_sample", () -> F.gridSample(value, grid)); // (N·M, D, Lq, P)
-        long t1 = System.nanoTime();
-        Tensor attn = weights.transpose(1, 2).reshape(n * numHeads, 1, lq, numPoints);
-        Tensor out = sampled.mul(attn).sum(new long[] {-1}, false, new org.bytedeco.pytorch.ScalarTypeOptional())
-                .view(n, numHeads * headDim, lq).transpose(1, 2);
-        StageTimer.add("interactions/deform/weighted_sum", System.nanoTime() - t1);
+        Tensor value = StageTimer.time("interactions/deform/value_proj", () -> valueProj.forward(feat)); // (N, HW, M·D)
+        Tensor offsets = StageTimer.time("interactions/deform/offset_linear", () -> samplingOffsets.forward(query));
+        Tensor logits = StageTimer.time("interactions/deform/weight_linear", () -> attentionWeights.forward(query));
+        Tensor out = StageTimer.time("interactions/deform/sampling", () ->
+                DeformableSampling.applies(query, n * h * w * numHeads, n * lq * numHeads, numPoints)
+                        ? DeformableSampling.sample(value.view(n, h * w, numHeads, headDim),
+                                offsets.view(n, lq, numHeads, numPoints, 2),
+                                F.softmax(logits.view(n, lq, numHeads, numPoints), -1),
+                                reference.view(reference.size(0), lq, 2), (int) h, (int) w)
+                        : sampleWithTensorOps(value, offsets, logits, reference, n, lq, headDim, h, w));
         return StageTimer.time("interactions/deform/output_proj", () -> outputProj.forward(out));
+    }
+
+    /** The reference's PyTorch path, op for op (differentiable; any device). Returns (N, Lq, M·D). */
+    private Tensor sampleWithTensorOps(Tensor value, Tensor offsetsFlat, Tensor logits, Tensor reference,
+            long n, long lq, long headDim, long h, long w) {
+        // (N, HW, M·D) → (N·M, D, H, W)
+        Tensor grid2d = value.view(n, h * w, numHeads, headDim).flatten(2, -1).transpose(1, 2).reshape(n * numHeads, headDim, h, w);
+        Tensor offsets = offsetsFlat.view(n, lq, numHeads, numPoints, 2);
+        Tensor weights = F.softmax(logits.view(n, lq, numHeads, numPoints), -1);
+        // locations = ref + offset / (W, H); grid = 2·loc − 1
+        Tensor normalizer = Devices.onDeviceOf(io.piip4j.tensor.Tensors.fromFloats(new float[] {w, h}, 2), offsets);
+        Tensor ref = Devices.onDeviceOf(reference, offsets);
+        Tensor loc = ref.view(ref.size(0), lq, 1, 1, 2).add(offsets.div(normalizer));
+        Tensor grid = F.add(F.mul(loc, 2.0), -1.0).transpose(1, 2).flatten(0, 1); // (N·M, Lq, P, 2)
+        Tensor sampled = F.gridSample(grid2d, grid); // (N·M, D, Lq, P)
+        Tensor attn = weights.transpose(1, 2).reshape(n * numHeads, 1, lq, numPoints);
+        return sampled.mul(attn).sum(new long[] {-1}, false, new org.bytedeco.pytorch.ScalarTypeOptional())
+                .view(n, numHeads * headDim, lq).transpose(1, 2);
     }
 }

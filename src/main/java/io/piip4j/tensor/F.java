@@ -74,8 +74,9 @@ public final class F {
                 new long[] {1, 1}, false);
     }
 
+    /** Softmax; a bfloat16 input is computed and returned in float32, as under autocast. */
     public static Tensor softmax(Tensor x, long dim) {
-        return torch.softmax(x, dim, new ScalarTypeOptional());
+        return torch.softmax(x, dim, isReduced(x) ? new ScalarTypeOptional(ScalarType.Float) : new ScalarTypeOptional());
     }
 
     /**

@@ -5,6 +5,7 @@ import io.piip4j.weights.NdArray;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
@@ -84,6 +85,39 @@ public final class Tensors {
         try (Tensor f = t.to(ScalarType.Float)) {
             return toNdArray(f).toFloats();
         }
+    }
+
+    /** The elements of a contiguous float32 CPU tensor, copied into a new array. */
+    public static float[] readFloats(Tensor t) {
+        float[] out = new float[Math.toIntExact(t.numel())];
+        if (out.length > 0) {
+            try (FloatPointer p = new FloatPointer(t.data_ptr())) {
+                p.capacity(out.length).get(out);
+            }
+        }
+        return out;
+    }
+
+    /** A contiguous float32 CPU tensor of {@code shape} holding {@code values}, without NdArray round trips. */
+    public static Tensor writeFloats(float[] values, long... shape) {
+        Tensor t = torch.empty(shape);
+        if (values.length > 0) {
+            try (FloatPointer p = new FloatPointer(t.data_ptr())) {
+                p.capacity(values.length).put(values);
+            }
+        }
+        return t;
+    }
+
+    /** A contiguous int32 CPU tensor of {@code shape} holding {@code values}. */
+    public static Tensor writeInts(int[] values, long... shape) {
+        Tensor t = torch.empty(shape, new TensorOptions().dtype(new org.bytedeco.pytorch.ScalarTypeOptional(ScalarType.Int)), new org.bytedeco.pytorch.MemoryFormatOptional());
+        if (values.length > 0) {
+            try (org.bytedeco.javacpp.IntPointer p = new org.bytedeco.javacpp.IntPointer(t.data_ptr())) {
+                p.capacity(values.length).put(values);
+            }
+        }
+        return t;
     }
 
     public static long[] shape(Tensor t) {

@@ -1,0 +1,125 @@
+package io.piip4j.nn;
+
+import io.piip4j.tensor.Tensors;
+import org.bytedeco.pytorch.GradMode;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarTypeOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * The sampling half of one-level deformable attention as one gather-and-weight pass over all
+ * heads and points: each (query, head) is a bag of {@code 4·points} value rows (the bilinear
+ * corners of its sampling locations) whose weights are corner weight × the point's softmax weight,
+ * summed by {@code embedding_bag} straight into the (N, Lq, heads·D) layout the output projection
+ * reads. Corners outside the grid get weight 0 ({@code grid_sample}'s zero padding).
+ *
+ * <p>Why: as tensor ops (location arithmetic, {@code grid_sample}, a weighted sum, two layout
+ * copies) this is ~10 kernels on tensors of a few thousand elements, overhead-bound on CPU. The
+ * corner indices and weights follow the reference's float32 steps (location, grid coordinate,
+ * source index, grid_sample's corner weights). No gradient flows through the indices, so this is
+ * an inference kernel; training and other devices use the tensor ops.
+ */
+final class DeformableSampling {
+    private static final int CORNERS = 4;
+
+    private DeformableSampling() {
+    }
+
+    /** Whether the fused pass applies: CPU, no gradients wanted, indices within int range. */
+    static boolean applies(Tensor query, long valueRows, long bags, int points) {
+        return !query.is_cuda() && !GradMode.is_enabled() && valueRows < Integer.MAX_VALUE
+                && bags * points * CORNERS < Integer.MAX_VALUE;
+    }
+
+    /**
+     * @param value     (N, H·W, heads, D) float32
+     * @param offsets   (N, Lq, heads, P, 2) sampling offsets in grid cells
+     * @param attention (N, Lq, heads, P) softmax weights of the points
+     * @param reference (1 or N, Lq, 2) normalised (x, y) in [0, 1]
+     * @return (N, Lq, heads·D) float32
+     */
+    static Tensor sample(Tensor value, Tensor offsets, Tensor attention, Tensor reference, int h, int w) {
+        int n = (int) value.size(0);
+        int heads = (int) value.size(2);
+        long d = value.size(3);
+        int lq = (int) offsets.size(1);
+        int points = (int) offsets.size(3);
+        boolean sharedReference = reference.size(0) == 1;
+        float[] off = Tensors.readFloats(floats(offsets));
+        float[] att = Tensors.readFloats(floats(attention));
+        float[] ref = Tensors.readFloats(floats(reference));
+        int perBag = points * CORNERS;
+        int bags = n * lq * heads;
+        int[] rows = new int[bags * perBag];
+        float[] weights = new float[rows.length];
+        corners(off, att, ref, sharedReference, n, lq, heads, points, h, w, rows, weights);
+        Tensor table = floats(value).view(-1, d); // row (n·HW + pos)·heads + m
+        Tensor bagStarts = torch.arange(new Scalar(0), new Scalar((long) rows.length), new Scalar(perBag),
+                new TensorOptions().dtype(new ScalarTypeOptional(ScalarType.Int)));
+        Tensor sum = torch.embedding_bag(table, Tensors.writeInts(rows, rows.length), bagStarts, false, 0 /* sum */, false,
+                new TensorOptional(Tensors.writeFloats(weights, weights.length)), false).get0();
+        return sum.view(n, lq, heads * d);
+    }
+
+    /** The table rows and weights of every bag's corners. */
+    private static void corners(float[] off, float[] att, float[] ref, boolean sharedReference, int n, int lq, int heads,
+            int points, int h, int w, int[] rows, float[] weights) {
+        float fw = w;
+        float fh = h;
+        for (int b = 0; b < n; b++) {
+            int firstRow = b * h * w * heads;
+            for (int q = 0; q < lq; q++) {
+                int r = ((sharedReference ? 0 : b) * lq + q) * 2;
+                float refX = ref[r];
+                float refY = ref[r + 1];
+                for (int m = 0; m < heads; m++) {
+                    int bag = (b * lq + q) * heads + m;
+                    for (int p = 0; p < points; p++) {
+                        int at = bag * points + p;
+                        // the reference's steps: location, grid coordinate in [-1, 1], source index
+                        float gx = (refX + off[2 * at] / fw) * 2f - 1f;
+                        float gy = (refY + off[2 * at + 1] / fh) * 2f - 1f;
+                        float ix = ((gx + 1f) * fw - 1f) * 0.5f; // = / 2, exactly
+                        float iy = ((gy + 1f) * fh - 1f) * 0.5f;
+                        float x0f = (float) Math.floor(ix);
+                        float y0f = (float) Math.floor(iy);
+                        int x0 = (int) x0f;
+                        int y0 = (int) y0f;
+                        float a = att[at];
+                        // grid_sample's corner weights: nw = (x1 − ix)(y1 − iy), ne = (ix − x0)(y1 − iy), …
+                        float east = ix - x0f;
+                        float west = (x0f + 1f) - ix;
+                        float south = iy - y0f;
+                        float north = (y0f + 1f) - iy;
+                        int k = at * CORNERS;
+                        corner(rows, weights, k, x0, y0, w, h, firstRow, heads, m, west * north * a);
+                        corner(rows, weights, k + 1, x0 + 1, y0, w, h, firstRow, heads, m, east * north * a);
+                        corner(rows, weights, k + 2, x0, y0 + 1, w, h, firstRow, heads, m, west * south * a);
+                        corner(rows, weights, k + 3, x0 + 1, y0 + 1, w, h, firstRow, heads, m, east * south * a);
+                    }
+                }
+            }
+        }
+    }
+
+    /** One bilinear corner: its table row and weight, or row 0 with weight 0 outside the grid. */
+    private static void corner(int[] rows, float[] weights, int k, int x, int y, int w, int h, int firstRow,
+            int heads, int m, float weight) {
+        if (x < 0 || y < 0 || x >= w || y >= h) {
+            rows[k] = 0;
+            weights[k] = 0f;
+        } else {
+            rows[k] = firstRow + (y * w + x) * heads + m;
+            weights[k] = weight;
+        }
+    }
+
+    /** Float32 and contiguous, as read here. */
+    private static Tensor floats(Tensor t) {
+        return (t.scalar_type().value == ScalarType.Float.value ? t : t.to(ScalarType.Float)).contiguous();
+    }
+}

@@ -33,8 +33,10 @@ public final class ConvFFN extends Module {
         Tensor forward(Tensor x, long h, long w) {
             long b = x.size(0);
             long c = x.size(2);
-            Tensor grid = x.transpose(1, 2).view(b, c, h, w).contiguous();
-            return dwconv.forward(grid).flatten(2, -1).transpose(1, 2);
+            // tokens (B, H·W, C) already are a channels-last image: convolve them in place of the
+            // reference's transpose-and-copy to (B, C, H, W), and read the result back as tokens
+            Tensor grid = x.contiguous().view(b, h, w, c).permute(0, 3, 1, 2);
+            return dwconv.forward(grid).permute(0, 2, 3, 1).reshape(b, h * w, c);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.piip4j.backbone;
 
+import io.piip4j.tensor.F;
 import io.piip4j.tensor.StageTimer;
 import io.piip4j.nn.ConvFFN;
 import io.piip4j.nn.CrossAttention;
@@ -73,11 +74,13 @@ public final class Injector extends Module {
         } else {
             attn = crossAttn.forward(q, f);
         }
-        Tensor x = StageTimer.time("interactions/residual", () -> query.add(caGamma.get().mul(attn)));
+        Tensor x = StageTimer.time("interactions/residual", () -> F.addScaled(query, caGamma.get(), attn));
         if (ffn != null) {
             Tensor normed = ffnNorm == null ? x : StageTimer.time("interactions/norms", () -> ffnNorm.forward(x));
             Tensor y = StageTimer.time("interactions/ffn", () -> ffn.forward(normed, h, w));
-            return StageTimer.time("interactions/residual", () -> x.add(cffnGamma.get().mul(DropPath.apply(y, dropPath, isTraining()))));
+            return StageTimer.time("interactions/residual", () -> dropPath > 0 && isTraining()
+                    ? x.add(cffnGamma.get().mul(DropPath.apply(y, dropPath, true)))
+                    : F.addScaled(x, cffnGamma.get(), y));
         }
         return x;
     }

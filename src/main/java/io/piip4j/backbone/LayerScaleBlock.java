@@ -1,5 +1,6 @@
 package io.piip4j.backbone;
 
+import io.piip4j.tensor.F;
 import io.piip4j.nn.Attention;
 import io.piip4j.nn.DropPath;
 import io.piip4j.nn.WindowedAttention;
@@ -52,8 +53,15 @@ public final class LayerScaleBlock extends Module implements TokenBlock {
 
     @Override
     public Tensor forward(Tensor x, long h, long w) {
-        Tensor a = attn.forward(norm1.forward(x), h, w);
-        x = x.add(DropPath.apply(gamma1.get().mul(a), dropPath, isTraining()));
-        return x.add(DropPath.apply(gamma2.get().mul(mlp.forward(norm2.forward(x))), dropPath, isTraining()));
+        x = residual(x, gamma1, attn.forward(norm1.forward(x), h, w));
+        return residual(x, gamma2, mlp.forward(norm2.forward(x)));
+    }
+
+    /** {@code x + drop_path(gamma · y)}; one fused pass when no path is dropped. */
+    private Tensor residual(Tensor x, Parameter gamma, Tensor y) {
+        if (dropPath > 0 && isTraining()) {
+            return x.add(DropPath.apply(gamma.get().mul(y), dropPath, true));
+        }
+        return F.addScaled(x, gamma.get(), y);
     }
 }

@@ -48,6 +48,15 @@ public final class F {
                 new long[] {1, 1}, groups);
     }
 
+    /**
+     * {@code x + scale · y} in one pass (a layer-scaled residual), in x's type.
+     */
+    public static Tensor addScaled(Tensor x, Tensor scale, Tensor y) {
+        // mixed types (a bfloat16 branch onto the float32 stream) would take TensorIterator's slow
+        // casting loop: convert first, as the two-op form's promotion does
+        return torch.addcmul(x, scale, like(y, x));
+    }
+
     /** Exact (erf) GELU, as {@code nn.GELU()}. */
     public static Tensor gelu(Tensor x) {
         return torch.gelu(x);

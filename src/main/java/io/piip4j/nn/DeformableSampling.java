@@ -15,7 +15,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * heads and points: each (query, head) is a bag of {@code 4·points} value rows (the bilinear
  * corners of its sampling locations) whose weights are corner weight × the point's softmax weight,
  * summed by {@code embedding_bag} straight into the (N, Lq, heads·D) layout the output projection
- * reads. Corners outside the grid get weight 0 ({@code grid_sample}'s zero padding).
+ * reads. Corners outside the grid read row 0 with weight 0 ({@code grid_sample}'s zero padding).
  *
  * <p>Why: as tensor ops (location arithmetic, {@code grid_sample}, a weighted sum, two layout
  * copies) this is ~10 kernels on tensors of a few thousand elements, overhead-bound on CPU. The
@@ -71,7 +71,7 @@ final class DeformableSampling {
         float fw = w;
         float fh = h;
         for (int b = 0; b < n; b++) {
-            int firstRow = b * h * w * heads;
+            int firstRow = b * h * w; // first grid position of image b
             for (int q = 0; q < lq; q++) {
                 int r = ((sharedReference ? 0 : b) * lq + q) * 2;
                 float refX = ref[r];
@@ -96,25 +96,26 @@ final class DeformableSampling {
                         float south = iy - y0f;
                         float north = (y0f + 1f) - iy;
                         int k = at * CORNERS;
-                        corner(rows, weights, k, x0, y0, w, h, firstRow, heads, m, west * north * a);
-                        corner(rows, weights, k + 1, x0 + 1, y0, w, h, firstRow, heads, m, east * north * a);
-                        corner(rows, weights, k + 2, x0, y0 + 1, w, h, firstRow, heads, m, west * south * a);
-                        corner(rows, weights, k + 3, x0 + 1, y0 + 1, w, h, firstRow, heads, m, east * south * a);
+                        // zero padding: a corner outside the grid reads row 0 with weight 0 (no branches)
+                        boolean inX0 = x0 >= 0 & x0 < w;
+                        boolean inX1 = x0 >= -1 & x0 < w - 1;
+                        boolean inY0 = y0 >= 0 & y0 < h;
+                        boolean inY1 = y0 >= -1 & y0 < h - 1;
+                        int col0 = Math.max(0, Math.min(x0, w - 1));
+                        int col1 = Math.max(0, Math.min(x0 + 1, w - 1));
+                        int row0 = firstRow + Math.max(0, Math.min(y0, h - 1)) * w;
+                        int row1 = firstRow + Math.max(0, Math.min(y0 + 1, h - 1)) * w;
+                        rows[k] = (row0 + col0) * heads + m;
+                        rows[k + 1] = (row0 + col1) * heads + m;
+                        rows[k + 2] = (row1 + col0) * heads + m;
+                        rows[k + 3] = (row1 + col1) * heads + m;
+                        weights[k] = inX0 & inY0 ? west * north * a : 0f;
+                        weights[k + 1] = inX1 & inY0 ? east * north * a : 0f;
+                        weights[k + 2] = inX0 & inY1 ? west * south * a : 0f;
+                        weights[k + 3] = inX1 & inY1 ? east * south * a : 0f;
                     }
                 }
             }
-        }
-    }
-
-    /** One bilinear corner: its table row and weight, or row 0 with weight 0 outside the grid. */
-    private static void corner(int[] rows, float[] weights, int k, int x, int y, int w, int h, int firstRow,
-            int heads, int m, float weight) {
-        if (x < 0 || y < 0 || x >= w || y >= h) {
-            rows[k] = 0;
-            weights[k] = 0f;
-        } else {
-            rows[k] = firstRow + (y * w + x) * heads + m;
-            weights[k] = weight;
         }
     }
 

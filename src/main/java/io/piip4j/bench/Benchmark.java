@@ -2,6 +2,7 @@ package io.piip4j.bench;
 
 import io.piip4j.backbone.PiipNetwork;
 import io.piip4j.config.PiipConfig;
+import io.piip4j.nn.InferenceWeights;
 import io.piip4j.nn.MixedPrecision;
 import io.piip4j.tensor.Inference;
 import io.piip4j.tensor.OneDnn;
@@ -53,6 +54,7 @@ public final class Benchmark {
     public static Result run(PiipConfig config, Settings s) {
         try (PiipNetwork net = PiipNetwork.build(config)) {
             RandomWeights.fill(net, 0);
+            InferenceWeights.keepOnlyPacked(net); // as PiipModel holds a loaded model
             if (s.dtype() == ScalarType.BFloat16) {
                 MixedPrecision.toBfloat16(net);
             }

@@ -2,7 +2,6 @@ package io.piip4j.nn;
 
 import io.piip4j.tensor.F;
 import io.piip4j.tensor.OneDnn;
-import io.piip4j.tensor.PackedWeight;
 import org.bytedeco.pytorch.Tensor;
 
 /** {@code nn.Linear}: {@code weight} (out × in) and optional {@code bias}. */
@@ -12,7 +11,7 @@ public final class Linear extends Module {
     private final Parameter weight;
     private final Parameter bias;
     /** The weight in oneDNN's layout for inference on CPU; training uses the plain weight. */
-    private final PackedWeight packed = new PackedWeight();
+    private final PackedWeight packed;
 
     public Linear(long in, long out) {
         this(in, out, true);
@@ -23,15 +22,25 @@ public final class Linear extends Module {
         this.out = out;
         this.weight = parameter("weight", out, in);
         this.bias = bias ? parameter("bias", out) : null;
+        this.packed = new PackedWeight(weight);
+    }
+
+    /**
+     * Inference only: once packed, keep just the packed weight (one copy in memory instead of two).
+     * The plain weight comes back, unpacked, if anything asks the parameter for it.
+     */
+    public void keepOnlyPackedWeight() {
+        packed.keepOnlyPacked(true);
     }
 
     public Tensor forward(Tensor x) {
-        Tensor w = weight.get();
         Tensor b = bias == null ? null : bias.get();
-        if (OneDnn.applies(w) && x.dim() >= 2) {
-            Tensor in = F.like(x, w);
-            return OneDnn.linear(in, packed.of(w, in.numel() / in.size(-1)), b);
+        if (OneDnn.active() && x.dim() >= 2 && !x.is_cuda()) {
+            Tensor p = packed.forInference(x.numel() / x.size(-1));
+            if (p != null) {
+                return OneDnn.linear(F.like(x, p), p, b);
+            }
         }
-        return F.linear(x, w, b);
+        return F.linear(x, weight.get(), b);
     }
 }

@@ -1,6 +1,7 @@
 package io.piip4j.nn;
 
 import java.util.Arrays;
+import java.util.function.Supplier;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -10,7 +11,9 @@ import org.bytedeco.pytorch.Tensor;
  */
 public final class Parameter {
     private final long[] shape;
-    private Tensor value;
+    private volatile Tensor value;
+    /** Rebuilds the data after {@link #offload}; null while the data is held here. */
+    private Supplier<Tensor> restore;
 
     Parameter(long[] shape) {
         this.shape = shape.clone();
@@ -28,29 +31,58 @@ public final class Parameter {
         return n;
     }
 
-    /** The data; fails if no weights were assigned yet. */
+    /** The data; fails if no weights were assigned yet. Offloaded data is rebuilt here on first use. */
     public Tensor get() {
-        if (value == null) {
-            throw new IllegalStateException("parameter of shape " + Arrays.toString(shape) + " has no data; load weights first");
+        Tensor v = value;
+        if (v != null) {
+            return v;
         }
+        synchronized (this) {
+            if (value == null && restore != null) {
+                value = restore.get();
+                restore = null;
+            }
+            if (value == null) {
+                throw new IllegalStateException("parameter of shape " + Arrays.toString(shape) + " has no data; load weights first");
+            }
+            return value;
+        }
+    }
+
+    /** The data if held here, else null (never rebuilds offloaded data). */
+    Tensor peek() {
         return value;
     }
 
     public boolean isSet() {
-        return value != null;
+        return value != null || restore != null;
     }
 
-    public void set(Tensor t) {
+    public synchronized void set(Tensor t) {
         if (value != null && value != t) {
             value.close();
         }
         value = t;
+        restore = null;
     }
 
-    void release() {
+    /**
+     * Frees the data while another form of it is kept elsewhere (a linear layer's packed weight);
+     * {@code rebuild} makes it again if anything asks for it.
+     */
+    synchronized void offload(Supplier<Tensor> rebuild) {
         if (value != null) {
             value.close();
             value = null;
         }
+        restore = rebuild;
+    }
+
+    synchronized void release() {
+        if (value != null) {
+            value.close();
+            value = null;
+        }
+        restore = null;
     }
 }

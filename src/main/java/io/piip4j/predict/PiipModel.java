@@ -5,6 +5,7 @@ import io.piip4j.backbone.PiipNetwork;
 import io.piip4j.config.ConfigException;
 import io.piip4j.config.ConfigReader;
 import io.piip4j.config.PiipConfig;
+import io.piip4j.nn.InferenceWeights;
 import io.piip4j.tensor.Devices;
 import io.piip4j.tensor.Inference;
 import io.piip4j.tensor.Tensors;
@@ -91,6 +92,7 @@ public final class PiipModel implements AutoCloseable {
             if (!report.missing().isEmpty() || !report.shapeMismatches().isEmpty()) {
                 throw new ConfigException(weights.getFileName() + ": does not fit the model: " + report.summary());
             }
+            InferenceWeights.keepOnlyPacked(net); // a loaded model is for inference: one copy of its linear weights
             return new PiipModel(net, report);
         } catch (RuntimeException e) {
             net.close();

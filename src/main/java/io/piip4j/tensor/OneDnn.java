@@ -44,13 +44,23 @@ public final class OneDnn {
         return ENABLED;
     }
 
-    /** Whether a product with this weight may take the oneDNN path now (CPU, fp32/bf16, no gradients). */
-    public static boolean applies(Tensor weight) {
-        if (!ENABLED || GradMode.is_enabled() || weight.is_cuda()) {
+    /** Whether inference products may take the oneDNN path now (available, not turned off, no gradients). */
+    public static boolean active() {
+        return ENABLED && !GradMode.is_enabled();
+    }
+
+    /** Whether oneDNN takes a product with this weight: CPU, float32 or bfloat16. */
+    public static boolean takes(Tensor weight) {
+        if (weight.is_cuda()) {
             return false;
         }
         int t = weight.scalar_type().value;
         return t == ScalarType.Float.value || t == ScalarType.BFloat16.value;
+    }
+
+    /** Whether a product with this weight may take the oneDNN path now. */
+    public static boolean applies(Tensor weight) {
+        return active() && takes(weight);
     }
 
     /** The weight (out, in) reordered into oneDNN's blocked layout for {@code rows} input rows. */

@@ -106,4 +106,28 @@ class LinearInferencePathTest {
         y.sum().backward();
         assertTrue(w.grad().defined(), "gradient reaches the weight");
     }
+
+    @Test
+    void keepingOnlyThePackedWeightFreesThePlainOneAndGivesItBackExactly() {
+        Linear l = layer(96, 48, 5);
+        Parameter w = l.namedParameters().get("weight");
+        Tensor original = w.get().clone();
+        Tensor x = torch.randn(7, 96);
+        l.keepOnlyPackedWeight();
+        try (NoGradGuard g = new NoGradGuard()) {
+            float[] first = Tensors.toFloats(l.forward(x));
+            assertTrue(w.isSet());
+            assertTrue(w.peek() == null, "plain weight freed once packed");
+            float[] again = Tensors.toFloats(l.forward(x));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(first, again, "the packed weight alone serves the next forward");
+            assertTrue(torch.equal(w.get(), original), "unpacked weight equals the loaded one bit for bit");
+            assertTrue(maxRel(l.forward(x), reference(l, x)) < 1e-5);
+            w.set(torch.randn(48, 96)); // replaced after offloading: the new weight is used
+            assertTrue(maxRel(l.forward(x), reference(l, x)) < 1e-5);
+            MixedPrecision.toBfloat16(l); // converting rebuilds, converts, and packs the bf16 weight
+            Tensor y = l.forward(x);
+            assertEquals(ScalarType.BFloat16.value, y.scalar_type().value);
+            assertTrue(w.peek() == null);
+        }
+    }
 }

@@ -1,0 +1,22 @@
+package io.piip4j.nn;
+
+/** How a model held only for inference keeps its weights. */
+public final class InferenceWeights {
+    private InferenceWeights() {
+    }
+
+    /**
+     * Every linear layer under {@code root} keeps only its oneDNN-packed weight once it has run:
+     * one copy of the linear weights in memory instead of two. Only for models that are not being
+     * trained (an optimizer holds the plain tensors); the plain weights come back, unpacked, when
+     * asked for (converting dtypes, moving devices, saving).
+     */
+    public static void keepOnlyPacked(Module root) {
+        if (root instanceof Linear linear) {
+            linear.keepOnlyPackedWeight();
+        }
+        for (Module child : root.children().values()) {
+            keepOnlyPacked(child);
+        }
+    }
+}

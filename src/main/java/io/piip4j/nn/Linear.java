@@ -35,12 +35,25 @@ public final class Linear extends Module {
 
     public Tensor forward(Tensor x) {
         Tensor b = bias == null ? null : bias.get();
-        if (OneDnn.active() && x.dim() >= 2 && !x.is_cuda()) {
-            Tensor p = packed.forInference(x.numel() / x.size(-1));
-            if (p != null) {
-                return OneDnn.linear(F.like(x, p), p, b);
-            }
+        Tensor p = packedFor(x);
+        return p != null ? OneDnn.linear(F.like(x, p), p, b) : F.linear(x, weight.get(), b);
+    }
+
+    /** {@code GELU(linear(x))} (exact, or the tanh approximation), fused into the product where oneDNN runs it. */
+    public Tensor forwardGelu(Tensor x, boolean tanh) {
+        Tensor p = packedFor(x);
+        if (p != null) {
+            return OneDnn.linearGelu(F.like(x, p), p, bias == null ? null : bias.get(), tanh);
         }
-        return F.linear(x, weight.get(), b);
+        Tensor y = forward(x);
+        return tanh ? F.geluTanh(y) : F.gelu(y);
+    }
+
+    /** The packed weight when this product runs on oneDNN now, else null. */
+    private Tensor packedFor(Tensor x) {
+        if (OneDnn.active() && x.dim() >= 2 && !x.is_cuda()) {
+            return packed.forInference(x.numel() / x.size(-1));
+        }
+        return null;
     }
 }

@@ -23,7 +23,6 @@ public final class Mlp extends Module {
     }
 
     public Tensor forward(Tensor x) {
-        Tensor h = fc1.forward(x);
-        return fc2.forward(tanhGelu ? F.geluTanh(h) : F.gelu(h));
+        return fc2.forward(fc1.forwardGelu(x, tanhGelu));
     }
 }

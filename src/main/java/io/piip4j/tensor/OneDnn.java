@@ -72,8 +72,20 @@ public final class OneDnn {
 
     /** {@code x · packedᵀ + bias}; x of any rank ≥ 2 and of the weight's type. */
     public static Tensor linear(Tensor x, Tensor packed, Tensor bias) {
+        return linear(x, packed, bias, "none", null);
+    }
+
+    /**
+     * {@code GELU(x · packedᵀ + bias)} in one pass (oneDNN's post-op), the exact (erf) form or, with
+     * {@code tanh}, the tanh approximation.
+     */
+    public static Tensor linearGelu(Tensor x, Tensor packed, Tensor bias, boolean tanh) {
+        return linear(x, packed, bias, "gelu", tanh ? "tanh" : "none");
+    }
+
+    private static Tensor linear(Tensor x, Tensor packed, Tensor bias, String postOp, String algorithm) {
         IValueVector stack = new IValueVector(new IValue(x.contiguous()), new IValue(packed), bias == null ? new IValue() : new IValue(bias),
-                new IValue("none"), new IValue(noScalars()), new IValue());
+                new IValue(postOp), new IValue(noScalars()), algorithm == null ? new IValue() : new IValue(algorithm));
         DISPATCHER.callBoxed(LINEAR, stack);
         return result(stack);
     }

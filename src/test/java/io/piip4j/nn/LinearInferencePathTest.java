@@ -130,4 +130,17 @@ class LinearInferencePathTest {
             assertTrue(w.peek() == null);
         }
     }
+
+    @Test
+    void geluFusedIntoTheProductMatchesTheTwoSteps() {
+        Linear l = layer(64, 256, 6);
+        Tensor x = torch.randn(2, 33, 64);
+        for (boolean tanh : new boolean[] {false, true}) {
+            Tensor want = tanh ? torch.gelu(reference(l, x), "tanh") : torch.gelu(reference(l, x));
+            try (NoGradGuard g = new NoGradGuard()) {
+                assertTrue(maxRel(l.forwardGelu(x, tanh), want) < 1e-5, "fused GELU (tanh=" + tanh + ")");
+            }
+            assertTrue(maxRel(l.forwardGelu(x, tanh).detach(), want) < 1e-6, "unfused with gradients (tanh=" + tanh + ")");
+        }
+    }
 }

@@ -30,6 +30,7 @@ public final class DenseMemoryProbe {
             for (Parameter p : net.namedParameters().values()) {
                 p.set(torch.randn(p.shape()).mul(new org.bytedeco.pytorch.Scalar(0.02)));
             }
+            io.piip4j.nn.InferenceWeights.keepOnlyPacked(net); // as PiipModel holds a loaded model
             long t0 = System.nanoTime();
             List<long[]> shapes = Inference.run(() -> {
                 List<Tensor> outs = net.forwardOutputs(torch.randn(1, 3, size, size));

@@ -25,9 +25,21 @@ public final class OneDnn {
     private static final Dispatcher DISPATCHER = Dispatcher.singleton();
     private static final OperatorHandle LINEAR = find("mkldnn::_linear_pointwise");
     private static final OperatorHandle REORDER = find("mkldnn::_reorder_linear_weight");
+    // the constant arguments, made once (each IValue is a native allocation; a small product costs ~40 µs)
+    private static final IValue NO_VALUE = keep(new IValue());
+    private static final IValue NO_POST_OP = keep(new IValue("none"));
+    private static final IValue GELU = keep(new IValue("gelu"));
+    private static final IValue ERF = keep(new IValue("none"));
+    private static final IValue TANH = keep(new IValue("tanh"));
+    private static final IValue NO_SCALARS = keep(new IValue(new GenericList(OptionalType.get(new Type.TypePtr(NumberType.getNumberIntTypePtr().get())))));
     private static final boolean ENABLED = !"0".equals(System.getenv("PIIP_ONEDNN")) && LINEAR != null && REORDER != null;
 
     private OneDnn() {
+    }
+
+    /** Kept for the life of the process: a static must not belong to the scope that loaded it. */
+    private static IValue keep(IValue v) {
+        return v.retainReference();
     }
 
     private static OperatorHandle find(String name) {
@@ -72,7 +84,7 @@ public final class OneDnn {
 
     /** {@code x · packedᵀ + bias}; x of any rank ≥ 2 and of the weight's type. */
     public static Tensor linear(Tensor x, Tensor packed, Tensor bias) {
-        return linear(x, packed, bias, "none", null);
+        return linear(x, packed, bias, NO_POST_OP, NO_VALUE);
     }
 
     /**
@@ -80,12 +92,12 @@ public final class OneDnn {
      * {@code tanh}, the tanh approximation.
      */
     public static Tensor linearGelu(Tensor x, Tensor packed, Tensor bias, boolean tanh) {
-        return linear(x, packed, bias, "gelu", tanh ? "tanh" : "none");
+        return linear(x, packed, bias, GELU, tanh ? TANH : ERF);
     }
 
-    private static Tensor linear(Tensor x, Tensor packed, Tensor bias, String postOp, String algorithm) {
-        IValueVector stack = new IValueVector(new IValue(x.contiguous()), new IValue(packed), bias == null ? new IValue() : new IValue(bias),
-                new IValue(postOp), new IValue(noScalars()), algorithm == null ? new IValue() : new IValue(algorithm));
+    private static Tensor linear(Tensor x, Tensor packed, Tensor bias, IValue postOp, IValue algorithm) {
+        IValueVector stack = new IValueVector(new IValue(x.contiguous()), new IValue(packed), bias == null ? NO_VALUE : new IValue(bias),
+                postOp, NO_SCALARS, algorithm);
         DISPATCHER.callBoxed(LINEAR, stack);
         return result(stack);
     }
@@ -95,7 +107,4 @@ public final class OneDnn {
         return new Tensor(stack.get(0).toTensor());
     }
 
-    private static GenericList noScalars() {
-        return new GenericList(OptionalType.get(new Type.TypePtr(NumberType.getNumberIntTypePtr().get())));
-    }
 }

@@ -1,7 +1,5 @@
 package io.piip4j.backbone;
 
-import io.piip4j.tensor.F;
-import io.piip4j.tensor.StageTimer;
 import io.piip4j.nn.ConvFFN;
 import io.piip4j.nn.CrossAttention;
 import io.piip4j.nn.DropPath;
@@ -9,6 +7,8 @@ import io.piip4j.nn.LayerNorm;
 import io.piip4j.nn.MSDeformAttn;
 import io.piip4j.nn.Module;
 import io.piip4j.nn.Parameter;
+import io.piip4j.tensor.F;
+import io.piip4j.tensor.StageTimer;
 import org.bytedeco.pytorch.Tensor;
 
 /**

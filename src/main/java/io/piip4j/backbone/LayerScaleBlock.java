@@ -1,6 +1,5 @@
 package io.piip4j.backbone;
 
-import io.piip4j.tensor.F;
 import io.piip4j.nn.Attention;
 import io.piip4j.nn.DropPath;
 import io.piip4j.nn.WindowedAttention;
@@ -8,6 +7,7 @@ import io.piip4j.nn.LayerNorm;
 import io.piip4j.nn.Mlp;
 import io.piip4j.nn.Module;
 import io.piip4j.nn.Parameter;
+import io.piip4j.tensor.F;
 import org.bytedeco.pytorch.Tensor;
 
 /**

@@ -1,9 +1,8 @@
 package io.piip4j.nn;
 
-import io.piip4j.tensor.StageTimer;
-
 import io.piip4j.tensor.Devices;
 import io.piip4j.tensor.F;
+import io.piip4j.tensor.StageTimer;
 import org.bytedeco.pytorch.Tensor;
 
 /**

@@ -28,14 +28,6 @@ public final class StageTimer {
         }
     }
 
-    /** Adds {@code nanos} to a stage timed by the caller (when collecting on this thread). */
-    public static void add(String stage, long nanos) {
-        Map<String, Long> m = ACTIVE.get();
-        if (m != null) {
-            m.merge(stage, nanos, Long::sum);
-        }
-    }
-
     /** Starts collecting on this thread (clearing earlier totals). */
     public static void start() {
         ACTIVE.set(new LinkedHashMap<>());

@@ -78,6 +78,7 @@ final class ClassifyCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("--invert must be auto, yes or no, got '" + invert + "'");
             };
             try (SmallImageClassifier builtIn = SmallImageClassifier.builtIn()) {
+                runtime.apply(builtIn);
                 print(decoded, img -> builtIn.classify(img, Math.min(top, builtIn.classes().size()), inv));
             }
             return 0;

@@ -2,6 +2,7 @@ package io.piip4j.cli;
 
 import io.piip4j.predict.PiipModel;
 import io.piip4j.tensor.Inference;
+import io.piip4j.train.SmallImageClassifier;
 import picocli.CommandLine.Option;
 
 /** Threads, device and precision of a loaded model (a picocli mixin of forward and classify). */
@@ -24,6 +25,15 @@ final class RuntimeOptions {
         if (threads != null) {
             Inference.setThreads(threads);
         }
+    }
+
+    /** The built-in Fashion-MNIST model: bfloat16 as asked; it runs on the CPU only. */
+    SmallImageClassifier apply(SmallImageClassifier model) {
+        if (!device.equals("cpu")) {
+            throw new IllegalArgumentException("--device " + device + ": the built-in Fashion-MNIST model runs on the CPU;"
+                    + " give --config and --weights to run a model elsewhere");
+        }
+        return dtype.equals("bf16") ? model.bfloat16() : model;
     }
 
     PiipModel apply(PiipModel model) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.piip4j.config.ConfigException;
 import io.piip4j.data.SmallImages;
+import io.piip4j.nn.MixedPrecision;
 import io.piip4j.predict.Classification;
 import io.piip4j.predict.TopK;
 import io.piip4j.tensor.Inference;
@@ -158,6 +159,12 @@ public final class SmallImageClassifier implements AutoCloseable {
             d[i] = a.get(i).asDouble();
         }
         return d;
+    }
+
+    /** Matrix products in bfloat16 from now on, as {@code PiipModel.bfloat16()}. */
+    public SmallImageClassifier bfloat16() {
+        MixedPrecision.toBfloat16(model.module());
+        return this;
     }
 
     @Override

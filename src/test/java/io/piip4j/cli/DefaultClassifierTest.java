@@ -44,6 +44,18 @@ class DefaultClassifierTest {
     }
 
     @Test
+    void bfloat16AppliesToTheBuiltInModel() {
+        CliRun fp32 = CliRun.of("classify", "--json", "--top", "3", "examples/fashion-mnist-ankle-boot.png");
+        CliRun bf16 = CliRun.of("classify", "--json", "--top", "3", "--dtype", "bf16", "examples/fashion-mnist-ankle-boot.png");
+        assertEquals(0, bf16.exitCode(), bf16.err());
+        assertTrue(bf16.out().contains("\"label\" : \"Ankle boot\""), bf16.out());
+        assertTrue(!fp32.out().equals(bf16.out()), "bf16 products change the probabilities: " + bf16.out());
+        CliRun gpu = CliRun.of("classify", "--device", "cuda", "examples/fashion-mnist-ankle-boot.png");
+        assertEquals(1, gpu.exitCode());
+        assertTrue(gpu.errorLine().contains("runs on the CPU"), gpu.err());
+    }
+
+    @Test
     void halfAModelIsAUsageError() {
         CliRun r = CliRun.of("classify", "--weights", "x.pth", "examples/fashion-mnist-ankle-boot.png");
         assertEquals(1, r.exitCode());

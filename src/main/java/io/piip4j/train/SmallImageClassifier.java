@@ -3,6 +3,7 @@ package io.piip4j.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.piip4j.config.ConfigException;
+import io.piip4j.data.ImageSet;
 import io.piip4j.data.SmallImages;
 import io.piip4j.nn.MixedPrecision;
 import io.piip4j.predict.Classification;
@@ -159,6 +160,27 @@ public final class SmallImageClassifier implements AutoCloseable {
             d[i] = a.get(i).asDouble();
         }
         return d;
+    }
+
+    /** The predicted class of every image of {@code set} (as stored: no inversion), {@code batch} at a time. */
+    public int[] predict(ImageSet set, int batch) {
+        int[] out = new int[set.size()];
+        for (int from = 0; from < set.size(); from += batch) {
+            int n = Math.min(batch, set.size() - from);
+            byte[] pixels = java.util.Arrays.copyOfRange(set.pixels(), from * set.imageBytes(), (from + n) * set.imageBytes());
+            float[] logits = Inference.run(() -> Tensors.toFloats(model.logits(input.toTensor(pixels, n, channels, size, size))));
+            int k = classes.size();
+            for (int i = 0; i < n; i++) {
+                int best = 0;
+                for (int c = 1; c < k; c++) {
+                    if (logits[i * k + c] > logits[i * k + best]) {
+                        best = c;
+                    }
+                }
+                out[from + i] = best;
+            }
+        }
+        return out;
     }
 
     /** Matrix products in bfloat16 from now on, as {@code PiipModel.bfloat16()}. */

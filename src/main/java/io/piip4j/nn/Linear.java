@@ -33,6 +33,16 @@ public final class Linear extends Module {
         packed.keepOnlyPacked(true);
     }
 
+    /** The oneDNN form of the weight (package access, for tests). */
+    PackedWeight packedWeight() {
+        return packed;
+    }
+
+    @Override
+    protected void releaseDerived() {
+        packed.release();
+    }
+
     public Tensor forward(Tensor x) {
         Tensor b = bias == null ? null : bias.get();
         Tensor p = packedFor(x);

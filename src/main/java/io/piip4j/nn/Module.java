@@ -69,12 +69,24 @@ public abstract class Module implements AutoCloseable {
         return n;
     }
 
-    /** Frees the native memory of every parameter below this module. */
+    /** Frees the native memory of every parameter below this module, and what was derived from them. */
     @Override
     public void close() {
         for (Parameter p : new ArrayList<>(namedParameters().values())) {
             p.release();
         }
+        releaseDerivedTree(this);
+    }
+
+    private static void releaseDerivedTree(Module m) {
+        m.releaseDerived();
+        for (Module child : m.children().values()) {
+            releaseDerivedTree(child);
+        }
+    }
+
+    /** Frees native memory this module derived from its weights (a packed copy, say); none by default. */
+    protected void releaseDerived() {
     }
 
     /**

@@ -78,6 +78,20 @@ final class PackedWeight {
         return plain;
     }
 
+    /** Frees the packed copy (the model is closing; the plain weight is released by its parameter). */
+    void release() {
+        synchronized (weight) {
+            releasePacked();
+            source = null;
+        }
+    }
+
+    boolean isPacked() {
+        synchronized (weight) {
+            return packed != null;
+        }
+    }
+
     /** Inference tensors (made under inference mode, e.g. in tests) carry no version counter. */
     private static long versionOf(Tensor t) {
         return t.is_inference() ? -1 : t._version();

@@ -143,4 +143,17 @@ class LinearInferencePathTest {
             assertTrue(maxRel(l.forwardGelu(x, tanh).detach(), want) < 1e-6, "unfused with gradients (tanh=" + tanh + ")");
         }
     }
+
+    @Test
+    void closingTheModuleFreesThePackedCopy() {
+        Linear l = layer(32, 16, 7);
+        l.keepOnlyPackedWeight();
+        try (NoGradGuard g = new NoGradGuard()) {
+            l.forward(torch.randn(3, 32));
+        }
+        assertTrue(l.packedWeight().isPacked());
+        l.close();
+        assertFalse(l.packedWeight().isPacked(), "close() frees the packed weight, not only the parameters");
+        assertFalse(l.namedParameters().get("weight").isSet());
+    }
 }

@@ -1,26 +1,37 @@
 package io.piip4j.nn;
 
 import io.piip4j.tensor.OneDnn;
+import java.util.function.UnaryOperator;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * A linear layer's weight packed for {@link OneDnn} inference: made on first use, re-made when the
+ * A weight used as a linear product's (out, in) matrix (a {@link Linear}'s, or a non-overlapping
+ * {@link ConvTranspose2d}'s), packed for {@link OneDnn} inference: made on first use, re-made when the
  * weight changes (a new tensor, an in-place update seen through its version counter, a new dtype).
  * With {@link #keepOnlyPacked} the plain weight is freed once packed, so inference holds one copy;
  * anything that asks the parameter for its data later gets it back, unpacked, bit for bit.
  */
 final class PackedWeight {
     private final Parameter weight;
+    /** The weight as the (out, in) matrix of a linear product, and back (identity for a Linear). */
+    private final UnaryOperator<Tensor> toMatrix;
+    private final UnaryOperator<Tensor> fromMatrix;
     private boolean keepOnlyPacked;
     private Tensor source;
     private long version;
     private Tensor packed;
 
     PackedWeight(Parameter weight) {
+        this(weight, UnaryOperator.identity(), UnaryOperator.identity());
+    }
+
+    PackedWeight(Parameter weight, UnaryOperator<Tensor> toMatrix, UnaryOperator<Tensor> fromMatrix) {
         this.weight = weight;
+        this.toMatrix = toMatrix;
+        this.fromMatrix = fromMatrix;
     }
 
     void keepOnlyPacked(boolean on) {
@@ -50,7 +61,7 @@ final class PackedWeight {
             // a plain tensor owned here: not the caller's per-forward scope, not an inference tensor
             try (PointerScope own = new PointerScope(); InferenceMode off = new InferenceMode(false);
                     NoGradGuard noGrad = new NoGradGuard()) {
-                fresh = OneDnn.pack(held, rows);
+                fresh = OneDnn.pack(toMatrix.apply(held), rows);
                 fresh.retainReference();
             }
             releasePacked();
@@ -70,7 +81,7 @@ final class PackedWeight {
         Tensor plain;
         try (PointerScope own = new PointerScope(); InferenceMode off = new InferenceMode(false);
                 NoGradGuard noGrad = new NoGradGuard()) {
-            plain = packed.to_dense();
+            plain = fromMatrix.apply(packed.to_dense()).contiguous();
             plain.retainReference();
         }
         source = plain;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.piip4j.tensor.Tensors;
+import io.piip4j.testing.Close;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -30,18 +31,6 @@ class ConvTranspose2dTest {
                 new long[] {2, 2}, new long[] {0, 0}, new long[] {0, 0}, 1, 1, 1);
     }
 
-    private static double maxRel(Tensor a, Tensor b) {
-        float[] x = Tensors.toFloats(a);
-        float[] y = Tensors.toFloats(b);
-        double m = 0;
-        double scale = 1;
-        for (int i = 0; i < x.length; i++) {
-            m = Math.max(m, Math.abs(x[i] - y[i]));
-            scale = Math.max(scale, Math.abs(y[i]));
-        }
-        return m / scale;
-    }
-
     @Test
     void perPixelProductEqualsTheTransposedConvolution() {
         ConvTranspose2d up = layer(24, 40, 1);
@@ -50,9 +39,9 @@ class ConvTranspose2dTest {
         try (NoGradGuard g = new NoGradGuard()) {
             Tensor y = up.forward(x);
             assertArrayEquals(new long[] {2, 40, 10, 14}, Tensors.shape(y));
-            assertTrue(maxRel(y, want) < 1e-5, "oneDNN path vs conv_transpose2d");
+            assertTrue(Close.maxRelative(y, want) < 1e-5, "oneDNN path vs conv_transpose2d");
             Tensor again = up.forward(y.narrow(1, 0, 24)); // a channels-last input, as the FPN chains them
-            assertTrue(maxRel(again, reference(up, y.narrow(1, 0, 24).contiguous())) < 1e-5);
+            assertTrue(Close.maxRelative(again, reference(up, y.narrow(1, 0, 24).contiguous())) < 1e-5);
         }
     }
 
@@ -71,7 +60,7 @@ class ConvTranspose2dTest {
         assertTrue(torch.equal(back, original), "unpacked weight equals the loaded one bit for bit");
         Tensor x = torch.randn(1, 16, 3, 3).mul(new Scalar(2.0));
         try (NoGradGuard g = new NoGradGuard()) {
-            assertTrue(maxRel(up.forward(x), reference(up, x)) < 1e-5);
+            assertTrue(Close.maxRelative(up.forward(x), reference(up, x)) < 1e-5);
         }
     }
 }

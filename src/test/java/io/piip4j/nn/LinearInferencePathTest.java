@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.piip4j.tensor.Inference;
 import io.piip4j.tensor.OneDnn;
 import io.piip4j.tensor.Tensors;
+import io.piip4j.testing.Close;
 import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
@@ -30,18 +31,6 @@ class LinearInferencePathTest {
         return l;
     }
 
-    private static double maxRel(Tensor a, Tensor b) {
-        float[] x = Tensors.toFloats(a);
-        float[] y = Tensors.toFloats(b);
-        double m = 0;
-        double scale = 1;
-        for (int i = 0; i < x.length; i++) {
-            m = Math.max(m, Math.abs(x[i] - y[i]));
-            scale = Math.max(scale, Math.abs(y[i]));
-        }
-        return m / scale;
-    }
-
     private static Tensor reference(Linear l, Tensor x) {
         Tensor w = l.namedParameters().get("weight").get();
         Tensor b = l.namedParameters().get("bias").get();
@@ -58,7 +47,7 @@ class LinearInferencePathTest {
                 Tensor y = l.forward(x);
                 assertEquals(shape.length, y.dim());
                 assertEquals(576, y.size(-1));
-                assertTrue(maxRel(y, reference(l, x)) < 1e-5, "fp32 oneDNN vs libtorch for " + java.util.Arrays.toString(shape));
+                assertTrue(Close.maxRelative(y, reference(l, x)) < 1e-5, "fp32 oneDNN vs libtorch for " + java.util.Arrays.toString(shape));
             }
             return null;
         });
@@ -71,13 +60,13 @@ class LinearInferencePathTest {
         Parameter w = l.namedParameters().get("weight");
         try (NoGradGuard g = new NoGradGuard()) {
             Tensor first = l.forward(x);
-            assertTrue(maxRel(first, reference(l, x)) < 1e-5);
+            assertTrue(Close.maxRelative(first, reference(l, x)) < 1e-5);
             w.get().mul_(new Scalar(-2.0)); // in place: the version counter moves
             Tensor second = l.forward(x);
-            assertTrue(maxRel(second, reference(l, x)) < 1e-5, "in-place update seen");
+            assertTrue(Close.maxRelative(second, reference(l, x)) < 1e-5, "in-place update seen");
             w.set(torch.randn(32, 64)); // a new tensor
             Tensor third = l.forward(x);
-            assertTrue(maxRel(third, reference(l, x)) < 1e-5, "replacement seen");
+            assertTrue(Close.maxRelative(third, reference(l, x)) < 1e-5, "replacement seen");
         }
     }
 
@@ -90,7 +79,7 @@ class LinearInferencePathTest {
         double err = Inference.run(() -> {
             Tensor y = l.forward(x);
             assertEquals(ScalarType.BFloat16.value, y.scalar_type().value);
-            return maxRel(y.to(ScalarType.Float), exact);
+            return Close.maxRelative(y.to(ScalarType.Float), exact);
         });
         assertTrue(err < 2e-2 && err > 0, "bf16 product within bf16 rounding of fp32, got " + err);
     }
@@ -121,9 +110,9 @@ class LinearInferencePathTest {
             float[] again = Tensors.toFloats(l.forward(x));
             org.junit.jupiter.api.Assertions.assertArrayEquals(first, again, "the packed weight alone serves the next forward");
             assertTrue(torch.equal(w.get(), original), "unpacked weight equals the loaded one bit for bit");
-            assertTrue(maxRel(l.forward(x), reference(l, x)) < 1e-5);
+            assertTrue(Close.maxRelative(l.forward(x), reference(l, x)) < 1e-5);
             w.set(torch.randn(48, 96)); // replaced after offloading: the new weight is used
-            assertTrue(maxRel(l.forward(x), reference(l, x)) < 1e-5);
+            assertTrue(Close.maxRelative(l.forward(x), reference(l, x)) < 1e-5);
             MixedPrecision.toBfloat16(l); // converting rebuilds, converts, and packs the bf16 weight
             Tensor y = l.forward(x);
             assertEquals(ScalarType.BFloat16.value, y.scalar_type().value);
@@ -138,9 +127,9 @@ class LinearInferencePathTest {
         for (boolean tanh : new boolean[] {false, true}) {
             Tensor want = tanh ? torch.gelu(reference(l, x), "tanh") : torch.gelu(reference(l, x));
             try (NoGradGuard g = new NoGradGuard()) {
-                assertTrue(maxRel(l.forwardGelu(x, tanh), want) < 1e-5, "fused GELU (tanh=" + tanh + ")");
+                assertTrue(Close.maxRelative(l.forwardGelu(x, tanh), want) < 1e-5, "fused GELU (tanh=" + tanh + ")");
             }
-            assertTrue(maxRel(l.forwardGelu(x, tanh).detach(), want) < 1e-6, "unfused with gradients (tanh=" + tanh + ")");
+            assertTrue(Close.maxRelative(l.forwardGelu(x, tanh).detach(), want) < 1e-6, "unfused with gradients (tanh=" + tanh + ")");
         }
     }
 

@@ -10,20 +10,26 @@ import org.bytedeco.openblas.presets.openblas_nolapack;
  * thread, and OpenMP may keep its default (fast, spinning) wait policy.
  */
 public final class ThreadPools {
-    private static final boolean SINGLE = OneDnn.enabled() && !System.getenv().containsKey("OPENBLAS_NUM_THREADS");
+    private static final boolean SINGLE = holdBlasToOneThread();
 
-    static {
-        if (SINGLE) {
+    private static boolean holdBlasToOneThread() {
+        if (!OneDnn.enabled() || System.getenv().containsKey("OPENBLAS_NUM_THREADS")) {
+            return false; // no oneDNN products, or the user chose OpenBLAS's threads
+        }
+        try {
             openblas_nolapack.blas_set_num_threads(1);
+            return true;
+        } catch (RuntimeException | LinkageError e) {
+            return false; // OpenBLAS's control not reachable: slower with 2 pools, still correct
         }
     }
 
     private ThreadPools() {
     }
 
-    /** Applies the policy (idempotent; runs once per process on first call). */
+    /** Applies the policy (idempotent; runs once per process, on first call). */
     public static void init() {
-        // the static initialiser does the work
+        // loading this class did the work
     }
 
     /**

@@ -49,19 +49,19 @@ final class DeformableSampling {
         int lq = (int) offsets.size(1);
         int points = (int) offsets.size(3);
         boolean sharedReference = reference.size(0) == 1;
-        float[] off = Tensors.readFloats(floats(offsets));
-        float[] att = Tensors.readFloats(floats(attention));
-        float[] ref = Tensors.readFloats(floats(reference));
+        float[] off = Tensors.toFloats(offsets);
+        float[] att = Tensors.toFloats(attention);
+        float[] ref = Tensors.toFloats(reference);
         int perBag = points * CORNERS;
         int bags = n * lq * heads;
         int[] rows = new int[bags * perBag];
         float[] weights = new float[rows.length];
         corners(off, att, ref, sharedReference, n, lq, heads, points, h, w, rows, weights);
-        Tensor table = floats(value).view(-1, d); // row (n·HW + pos)·heads + m
+        Tensor table = value.to(ScalarType.Float).contiguous().view(-1, d); // row (n·HW + pos)·heads + m
         Tensor bagStarts = torch.arange(new Scalar(0), new Scalar((long) rows.length), new Scalar(perBag),
                 new TensorOptions().dtype(new ScalarTypeOptional(ScalarType.Int)));
-        Tensor sum = torch.embedding_bag(table, Tensors.writeInts(rows, rows.length), bagStarts, false, 0 /* sum */, false,
-                new TensorOptional(Tensors.writeFloats(weights, weights.length)), false).get0();
+        Tensor sum = torch.embedding_bag(table, Tensors.fromInts(rows, rows.length), bagStarts, false, 0 /* sum */, false,
+                new TensorOptional(Tensors.fromFloats(weights, weights.length)), false).get0();
         return sum.view(n, lq, heads * d);
     }
 
@@ -117,10 +117,5 @@ final class DeformableSampling {
                 }
             }
         }
-    }
-
-    /** Float32 and contiguous, as read here. */
-    private static Tensor floats(Tensor t) {
-        return (t.scalar_type().value == ScalarType.Float.value ? t : t.to(ScalarType.Float)).contiguous();
     }
 }

@@ -44,19 +44,22 @@ public final class Linear extends Module {
     }
 
     public Tensor forward(Tensor x) {
-        Tensor b = bias == null ? null : bias.get();
         Tensor p = packedFor(x);
-        return p != null ? OneDnn.linear(F.like(x, p), p, b) : F.linear(x, weight.get(), b);
+        return p != null ? OneDnn.linear(F.like(x, p), p, biasOrNull()) : F.linear(x, weight.get(), biasOrNull());
     }
 
     /** {@code GELU(linear(x))} (exact, or the tanh approximation), fused into the product where oneDNN runs it. */
     public Tensor forwardGelu(Tensor x, boolean tanh) {
         Tensor p = packedFor(x);
         if (p != null) {
-            return OneDnn.linearGelu(F.like(x, p), p, bias == null ? null : bias.get(), tanh);
+            return OneDnn.linearGelu(F.like(x, p), p, biasOrNull(), tanh);
         }
         Tensor y = forward(x);
         return tanh ? F.geluTanh(y) : F.gelu(y);
+    }
+
+    private Tensor biasOrNull() {
+        return bias == null ? null : bias.get();
     }
 
     /** The packed weight when this product runs on oneDNN now, else null. */

@@ -22,7 +22,8 @@ final class PackedWeight {
     private boolean keepOnlyPacked;
     private Tensor source;
     private long version;
-    private Tensor packed;
+    /** Written under the parameter's lock, read without it on the fast path. */
+    private volatile Tensor packed;
 
     PackedWeight(Parameter weight) {
         this(weight, UnaryOperator.identity(), UnaryOperator.identity());
@@ -42,6 +43,10 @@ final class PackedWeight {
 
     /** The packed weight to multiply with now ({@code rows} input rows), or null where oneDNN does not apply. */
     Tensor forInference(long rows) {
+        Tensor ready = packed;
+        if (ready != null && weight.peek() == null) {
+            return ready; // offloaded and packed: the steady state of a loaded model, no lock on the hot path
+        }
         synchronized (weight) { // the parameter's lock: offloading and rebuilding it take the same one
             return packedFor(rows);
         }

@@ -61,8 +61,33 @@ public final class Tensors {
         return out;
     }
 
+    /** A float32 CPU tensor of {@code shape} holding {@code values}, copied straight into its memory. */
     public static Tensor fromFloats(float[] values, long... shape) {
-        return fromNdArray(NdArray.ofFloats(values, shape));
+        Tensor t = torch.empty(shape);
+        if (t.numel() != values.length) {
+            throw new IllegalArgumentException(values.length + " values for shape " + java.util.Arrays.toString(shape));
+        }
+        if (values.length > 0) {
+            try (FloatPointer p = new FloatPointer(t.data_ptr())) {
+                p.capacity(values.length).put(values);
+            }
+        }
+        return t;
+    }
+
+    /** An int32 CPU tensor of {@code shape} holding {@code values}. */
+    public static Tensor fromInts(int[] values, long... shape) {
+        Tensor t = torch.empty(shape, new TensorOptions().dtype(new org.bytedeco.pytorch.ScalarTypeOptional(ScalarType.Int)),
+                new org.bytedeco.pytorch.MemoryFormatOptional());
+        if (t.numel() != values.length) {
+            throw new IllegalArgumentException(values.length + " values for shape " + java.util.Arrays.toString(shape));
+        }
+        if (values.length > 0) {
+            try (org.bytedeco.javacpp.IntPointer p = new org.bytedeco.javacpp.IntPointer(t.data_ptr())) {
+                p.capacity(values.length).put(values);
+            }
+        }
+        return t;
     }
 
     /** A CPU copy of the tensor as an array of the same dtype. */
@@ -81,43 +106,17 @@ public final class Tensors {
         }
     }
 
+    /** The elements as float32, in row-major order, from any device, dtype and layout. */
     public static float[] toFloats(Tensor t) {
-        try (Tensor f = t.to(ScalarType.Float)) {
-            return toNdArray(f).toFloats();
-        }
-    }
-
-    /** The elements of a contiguous float32 CPU tensor, copied into a new array. */
-    public static float[] readFloats(Tensor t) {
-        float[] out = new float[Math.toIntExact(t.numel())];
-        if (out.length > 0) {
-            try (FloatPointer p = new FloatPointer(t.data_ptr())) {
-                p.capacity(out.length).get(out);
+        try (Tensor f = t.to(ScalarType.Float); Tensor c = f.device().is_cpu() ? f.contiguous() : f.cpu().contiguous()) {
+            float[] out = new float[Math.toIntExact(c.numel())];
+            if (out.length > 0) {
+                try (FloatPointer p = new FloatPointer(c.data_ptr())) {
+                    p.capacity(out.length).get(out);
+                }
             }
+            return out;
         }
-        return out;
-    }
-
-    /** A contiguous float32 CPU tensor of {@code shape} holding {@code values}, without NdArray round trips. */
-    public static Tensor writeFloats(float[] values, long... shape) {
-        Tensor t = torch.empty(shape);
-        if (values.length > 0) {
-            try (FloatPointer p = new FloatPointer(t.data_ptr())) {
-                p.capacity(values.length).put(values);
-            }
-        }
-        return t;
-    }
-
-    /** A contiguous int32 CPU tensor of {@code shape} holding {@code values}. */
-    public static Tensor writeInts(int[] values, long... shape) {
-        Tensor t = torch.empty(shape, new TensorOptions().dtype(new org.bytedeco.pytorch.ScalarTypeOptional(ScalarType.Int)), new org.bytedeco.pytorch.MemoryFormatOptional());
-        if (values.length > 0) {
-            try (org.bytedeco.javacpp.IntPointer p = new org.bytedeco.javacpp.IntPointer(t.data_ptr())) {
-                p.capacity(values.length).put(values);
-            }
-        }
-        return t;
     }
 
     public static long[] shape(Tensor t) {

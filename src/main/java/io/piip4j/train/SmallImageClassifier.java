@@ -168,16 +168,10 @@ public final class SmallImageClassifier implements AutoCloseable {
         for (int from = 0; from < set.size(); from += batch) {
             int n = Math.min(batch, set.size() - from);
             byte[] pixels = java.util.Arrays.copyOfRange(set.pixels(), from * set.imageBytes(), (from + n) * set.imageBytes());
-            float[] logits = Inference.run(() -> Tensors.toFloats(model.logits(input.toTensor(pixels, n, channels, size, size))));
-            int k = classes.size();
+            float[] best = Inference.run(() -> Tensors.toFloats(model.logits(input.toTensor(pixels, n, channels, size, size))
+                    .argmax(new org.bytedeco.pytorch.LongOptional(1), false)));
             for (int i = 0; i < n; i++) {
-                int best = 0;
-                for (int c = 1; c < k; c++) {
-                    if (logits[i * k + c] > logits[i * k + best]) {
-                        best = c;
-                    }
-                }
-                out[from + i] = best;
+                out[from + i] = (int) best[i];
             }
         }
         return out;

@@ -3,9 +3,10 @@ package io.piip4j.bench;
 import io.piip4j.backbone.PiipNetwork;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.nn.InferenceWeights;
+import io.piip4j.nn.Linear;
 import io.piip4j.nn.MixedPrecision;
 import io.piip4j.tensor.Inference;
-import io.piip4j.tensor.OneDnn;
+import io.piip4j.tensor.ProductPaths;
 import io.piip4j.tensor.StageTimer;
 import io.piip4j.tensor.ThreadPools;
 import java.util.ArrayList;
@@ -128,17 +129,16 @@ public final class Benchmark {
 
     /**
      * 2048×2048 product rate through the engine, in GFLOP/s (2·n³ per product): the path the models'
-     * linear layers take (oneDNN on a packed weight where it applies, else {@code matmul}).
+     * linear layers take ({@link ProductPaths}: oneDNN on a packed weight, widened bfloat16, or libtorch).
      */
     public static double matmulGflops(ScalarType dtype) {
         ThreadPools.init();
-        try (InferenceMode mode = new InferenceMode(); org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+        try (InferenceMode mode = new InferenceMode(); org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope();
+                Linear layer = new Linear(2048, 2048, false)) {
             int n = 2048;
+            layer.namedParameters().get("weight").set(torch.randn(n, n).to(dtype));
             Tensor a = torch.randn(n, n).to(dtype);
-            Tensor b = torch.randn(n, n).to(dtype);
-            boolean packed = OneDnn.applies(b);
-            Tensor w = packed ? OneDnn.pack(b, n) : b;
-            Runnable product = packed ? () -> OneDnn.linear(a, w, null) : () -> torch.matmul(a, b);
+            Runnable product = () -> layer.forward(a);
             product.run();
             double best = Double.MAX_VALUE;
             for (int i = 0; i < 5; i++) {

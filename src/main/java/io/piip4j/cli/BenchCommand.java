@@ -8,6 +8,7 @@ import io.piip4j.count.Convention;
 import io.piip4j.count.FlopCounter;
 import io.piip4j.count.FlopReport;
 import io.piip4j.count.InputSize;
+import io.piip4j.tensor.Capabilities;
 import io.piip4j.tensor.Inference;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -80,6 +81,10 @@ final class BenchCommand implements Callable<Integer> {
         if (threads != null) {
             Inference.setThreads(threads);
         }
+        Capabilities machine = Capabilities.get();
+        if (type == ScalarType.BFloat16 && !json) {
+            machine.bfloat16Notice().ifPresent(n -> System.err.println("piip: note: " + n));
+        }
         Benchmark.Result r = Benchmark.run(cfg, new Benchmark.Settings(batch, h, w, warmup, iters, type));
         double imagesPerSecond = batch / r.median();
         // the true multiply-adds of one image at this size (counted from the config), ×2 for FLOPs
@@ -94,12 +99,15 @@ final class BenchCommand implements Callable<Integer> {
                     .put("max_s", r.max()).put("images_per_s", imagesPerSecond).put("achieved_gflops", gflops)
                     .put("fraction_of_matmul_peak", gflops / r.matmulGflops())
                     .put("peak_rss_bytes", r.peakRssBytes()).put("matmul_peak_gflops", r.matmulGflops());
+            ObjectNode sys = o.putObject("system");
+            machine.rows().forEach(sys::put);
             ObjectNode st = o.putObject("stage_seconds");
             r.stageSeconds().forEach(st::put);
             System.out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(o));
             return 0;
         }
         System.out.printf(Locale.ROOT, "%s  %s  batch %d  %dx%d  %d threads%n", spec, dtype, batch, h, w, Inference.threads());
+        System.out.println("  machine   " + machine.oneLine());
         System.out.printf(Locale.ROOT, "  latency   min %.3f s   median %.3f s   max %.3f s  (%d runs after %d warm-up)%n",
                 r.min(), r.median(), r.max(), iters, warmup);
         System.out.printf(Locale.ROOT, "  throughput %.2f images/s%n", imagesPerSecond);

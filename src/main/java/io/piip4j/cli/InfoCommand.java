@@ -9,12 +9,14 @@ import io.piip4j.count.CostReport;
 import io.piip4j.count.FlopReport;
 import io.piip4j.count.InputSize;
 import io.piip4j.count.ModelTask;
+import io.piip4j.tensor.Capabilities;
 import io.piip4j.zoo.Published;
 import io.piip4j.zoo.ZooModel;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,8 +44,19 @@ final class InfoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
 
+    @Option(names = "--system", description = "Instead of a model: this machine and engine (versions, natives, CPU features, "
+            + "threads, and the kernels each dtype's products run on).")
+    boolean system;
+
     @Override
     public Integer call() throws Exception {
+        if (system) {
+            if (positional != null || config != null || input != null) {
+                throw new IllegalArgumentException("info --system describes the machine: give no model with it");
+            }
+            printSystem(json);
+            return 0;
+        }
         if ((positional == null) == (config == null)) {
             throw new IllegalArgumentException(positional == null
                     ? "info: name a zoo model or a config file (piip info NAME|CONFIG)"
@@ -58,6 +71,17 @@ final class InfoCommand implements Callable<Integer> {
             print(src, r, built);
         }
         return 0;
+    }
+
+    private static void printSystem(boolean json) throws Exception {
+        Map<String, String> rows = Capabilities.get().rows();
+        if (json) {
+            ObjectNode o = new ObjectMapper().createObjectNode();
+            rows.forEach(o::put);
+            System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(o));
+            return;
+        }
+        rows.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-18s %s%n", k, v));
     }
 
     private static ObjectNode toJson(ConfigSource src, CostReport r, Convention built) {

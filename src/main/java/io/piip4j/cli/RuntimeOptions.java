@@ -1,6 +1,7 @@
 package io.piip4j.cli;
 
 import io.piip4j.predict.PiipModel;
+import io.piip4j.tensor.Capabilities;
 import io.piip4j.tensor.Inference;
 import io.piip4j.train.SmallImageClassifier;
 import picocli.CommandLine.Option;
@@ -33,13 +34,19 @@ final class RuntimeOptions {
             throw new IllegalArgumentException("--device " + device + ": the built-in Fashion-MNIST model runs on the CPU;"
                     + " give --config and --weights to run a model elsewhere");
         }
-        return dtype.equals("bf16") ? model.bfloat16() : model;
+        return dtype.equals("bf16") ? bfloat16(model::bfloat16) : model;
     }
 
     PiipModel apply(PiipModel model) {
         if (!device.equals("cpu")) {
             model.to(device);
         }
-        return dtype.equals("bf16") ? model.bfloat16() : model;
+        return dtype.equals("bf16") ? bfloat16(model::bfloat16) : model;
+    }
+
+    /** Converts to bfloat16, first saying on stderr when that is likely slower than float32 on this machine. */
+    private static <T> T bfloat16(java.util.function.Supplier<T> convert) {
+        Capabilities.get().bfloat16Notice().ifPresent(n -> System.err.println("piip: note: " + n));
+        return convert.get();
     }
 }

@@ -2,6 +2,7 @@ package io.piip4j.nn;
 
 import io.piip4j.tensor.F;
 import io.piip4j.tensor.OneDnn;
+import io.piip4j.tensor.ProductPaths;
 import org.bytedeco.pytorch.Tensor;
 
 /** {@code nn.ConvTranspose2d(in, out, k, stride)} without padding: weight (in × out × k × k), bias. */
@@ -41,7 +42,7 @@ public final class ConvTranspose2d extends Module {
 
     /** x: (N, C, H, W) → (N, out, H·stride, W·stride); a fast path's result is laid out channels-last. */
     public Tensor forward(Tensor x) {
-        if (kernel == stride && OneDnn.active() && !x.is_cuda()) {
+        if (kernel == stride && ProductPaths.packingNow() && !x.is_cuda()) {
             long n = x.size(0);
             long h = x.size(2);
             long w = x.size(3);
@@ -50,7 +51,7 @@ public final class ConvTranspose2d extends Module {
                 Tensor pixels = x.permute(0, 2, 3, 1); // (N, H, W, C): no copy when x is channels-last
                 Tensor blocks = OneDnn.linear(F.like(pixels, p), p, bias.get().to(p.scalar_type()).repeat(kernel * kernel));
                 // (N, H, W, ky, kx, out) → (N, H, ky, W, kx, out) = channels-last (N, H·k, W·k, out)
-                return blocks.view(n, h, w, kernel, kernel, out).permute(0, 1, 3, 2, 4, 5)
+                return packed.inPlainType(blocks).view(n, h, w, kernel, kernel, out).permute(0, 1, 3, 2, 4, 5)
                         .reshape(n, h * kernel, w * kernel, out).permute(0, 3, 1, 2);
             }
         }

@@ -2,6 +2,7 @@ package io.piip4j.nn;
 
 import io.piip4j.tensor.F;
 import io.piip4j.tensor.OneDnn;
+import io.piip4j.tensor.ProductPaths;
 import org.bytedeco.pytorch.Tensor;
 
 /** {@code nn.Linear}: {@code weight} (out × in) and optional {@code bias}. */
@@ -45,17 +46,22 @@ public final class Linear extends Module {
 
     public Tensor forward(Tensor x) {
         Tensor p = packedFor(x);
-        return p != null ? OneDnn.linear(F.like(x, p), p, biasOrNull()) : F.linear(x, weight.get(), biasOrNull());
+        return p != null ? packed.inPlainType(OneDnn.linear(F.like(x, p), p, biasFor(p))) : F.linear(x, weight.get(), biasOrNull());
     }
 
     /** {@code GELU(linear(x))} (exact, or the tanh approximation), fused into the product where oneDNN runs it. */
     public Tensor forwardGelu(Tensor x, boolean tanh) {
         Tensor p = packedFor(x);
         if (p != null) {
-            return OneDnn.linearGelu(F.like(x, p), p, biasOrNull(), tanh);
+            return packed.inPlainType(OneDnn.linearGelu(F.like(x, p), p, biasFor(p), tanh));
         }
         Tensor y = forward(x);
         return tanh ? F.geluTanh(y) : F.gelu(y);
+    }
+
+    /** The bias in the packed weight's dtype (float32 where bfloat16 is widened). */
+    private Tensor biasFor(Tensor packedWeight) {
+        return bias == null ? null : F.like(bias.get(), packedWeight);
     }
 
     private Tensor biasOrNull() {
@@ -64,7 +70,7 @@ public final class Linear extends Module {
 
     /** The packed weight when this product runs on oneDNN now, else null. */
     private Tensor packedFor(Tensor x) {
-        if (OneDnn.active() && x.dim() >= 2 && !x.is_cuda()) {
+        if (ProductPaths.packingNow() && x.dim() >= 2 && !x.is_cuda()) {
             return packed.forInference(x.numel() / x.size(-1));
         }
         return null;

@@ -1,11 +1,13 @@
 package io.piip4j.nn;
 
 import io.piip4j.tensor.OneDnn;
+import io.piip4j.tensor.ProductPaths;
 import java.util.function.UnaryOperator;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * A weight used as a linear product's (out, in) matrix (a {@link Linear}'s, or a non-overlapping
@@ -22,6 +24,11 @@ final class PackedWeight {
     private boolean keepOnlyPacked;
     private Tensor source;
     private long version;
+    /** The weight's own dtype: the packed copy is float32 where bfloat16 is widened, and unpacks back to this. */
+    private ScalarType plainType;
+    /** The weight (and its version) the engine refused to pack: not retried until it changes. */
+    private Tensor refusedFor;
+    private long refusedVersion;
     /** Written under the parameter's lock, read without it on the fast path. */
     private volatile Tensor packed;
 
@@ -57,22 +64,32 @@ final class PackedWeight {
         if (held == null) {
             return packed; // offloaded: the packed copy is the weight (null if nothing was loaded)
         }
-        if (!OneDnn.takes(held)) {
+        if (!ProductPaths.packs(held)) {
             return null;
         }
         long v = versionOf(held);
+        if (refusedFor == held && refusedVersion == v) {
+            return null;
+        }
         if (packed == null || source != held || version != v) {
             Tensor fresh;
             // a plain tensor owned here: not the caller's per-forward scope, not an inference tensor
             try (PointerScope own = new PointerScope(); InferenceMode off = new InferenceMode(false);
                     NoGradGuard noGrad = new NoGradGuard()) {
-                fresh = OneDnn.pack(toMatrix.apply(held), rows);
+                Tensor matrix = toMatrix.apply(held);
+                fresh = OneDnn.pack(ProductPaths.widens(held) ? matrix.to(ScalarType.Float) : matrix, rows);
                 fresh.retainReference();
+            } catch (RuntimeException e) {
+                // the engine refused this weight (a shape or type the probe did not cover): libtorch's product serves it
+                refusedFor = held;
+                refusedVersion = v;
+                return null;
             }
             releasePacked();
             packed = fresh;
             source = held;
             version = v;
+            plainType = held.scalar_type();
         }
         if (keepOnlyPacked) {
             source = null;
@@ -86,7 +103,7 @@ final class PackedWeight {
         Tensor plain;
         try (PointerScope own = new PointerScope(); InferenceMode off = new InferenceMode(false);
                 NoGradGuard noGrad = new NoGradGuard()) {
-            plain = fromMatrix.apply(packed.to_dense()).contiguous();
+            plain = fromMatrix.apply(packed.to_dense()).to(plainType).contiguous(); // widened bfloat16 values narrow back exactly
             plain.retainReference();
         }
         source = plain;
@@ -94,11 +111,17 @@ final class PackedWeight {
         return plain;
     }
 
+    /** A product's result in the weight's own dtype (a widened bfloat16 product is rounded back, as bfloat16 kernels round). */
+    Tensor inPlainType(Tensor y) {
+        return plainType == null || y.scalar_type().value == plainType.value ? y : y.to(plainType);
+    }
+
     /** Frees the packed copy (the model is closing; the plain weight is released by its parameter). */
     void release() {
         synchronized (weight) {
             releasePacked();
             source = null;
+            refusedFor = null;
         }
     }
 

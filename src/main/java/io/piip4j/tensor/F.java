@@ -32,7 +32,19 @@ public final class F {
     }
 
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        if (ProductPaths.widens(weight)) {
+            return linear(wide(x), wide(weight), wide(bias)).to(ScalarType.BFloat16);
+        }
         return torch.linear(like(x, weight), weight, opt(bias));
+    }
+
+    /**
+     * An operand of a bfloat16 product widened to float32, where this CPU has no bfloat16 kernels
+     * ({@link ProductPath#ONEDNN_WIDENED}): the product then runs on float32 kernels on the same
+     * bfloat16 values, and its result is rounded back to bfloat16 as a bfloat16 kernel's would be.
+     */
+    private static Tensor wide(Tensor t) {
+        return t == null || t.scalar_type().value == ScalarType.Float.value ? t : t.to(ScalarType.Float);
     }
 
     public static Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, double eps) {
@@ -44,6 +56,9 @@ public final class F {
     }
 
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, long stride, long padding, long groups) {
+        if (ProductPaths.widens(weight)) {
+            return conv2d(wide(x), wide(weight), wide(bias), stride, padding, groups).to(ScalarType.BFloat16);
+        }
         return torch.conv2d(like(x, weight), weight, opt(bias), new long[] {stride, stride}, new long[] {padding, padding},
                 new long[] {1, 1}, groups);
     }
@@ -73,6 +88,9 @@ public final class F {
 
     /** {@code nn.ConvTranspose2d} with square kernel and stride, no padding. */
     public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, long stride) {
+        if (ProductPaths.widens(weight)) {
+            return convTranspose2d(wide(x), wide(weight), wide(bias), stride).to(ScalarType.BFloat16);
+        }
         return torch.conv_transpose2d(like(x, weight), weight, opt(bias), new long[] {stride, stride}, new long[] {0, 0},
                 new long[] {0, 0}, 1, 1, 1);
     }
@@ -101,9 +119,14 @@ public final class F {
         // (PIIP-TSB's 530-token branch: 570 ms against 33 ms), so reduced precision takes the math
         // path autocast would: products in bfloat16 (oneDNN), the softmax in float32
         ScalarType type = low.scalar_type();
-        Tensor scores = torch.matmul(q.to(type).mul(new Scalar(1.0 / Math.sqrt(q.size(-1)))), k.to(type).transpose(-2, -1));
+        Tensor scores = matmul(q.to(type).mul(new Scalar(1.0 / Math.sqrt(q.size(-1)))), k.to(type).transpose(-2, -1));
         Tensor weights = torch.softmax(scores, -1, new ScalarTypeOptional(ScalarType.Float)).to(type);
-        return torch.matmul(weights, v.to(type));
+        return matmul(weights, v.to(type));
+    }
+
+    /** {@code a · b} in their (common) type; bfloat16 widened where this CPU has no bfloat16 kernels. */
+    private static Tensor matmul(Tensor a, Tensor b) {
+        return ProductPaths.widens(a) ? torch.matmul(wide(a), wide(b)).to(ScalarType.BFloat16) : torch.matmul(a, b);
     }
 
     static boolean isReduced(Tensor t) {

@@ -1,15 +1,18 @@
 package io.piip4j.tensor;
 
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Dispatcher;
 import org.bytedeco.pytorch.GenericList;
-import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.IValue;
 import org.bytedeco.pytorch.IValueVector;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.NumberType;
 import org.bytedeco.pytorch.OperatorHandle;
 import org.bytedeco.pytorch.OptionalType;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.Type;
+import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
@@ -19,7 +22,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * the cores and reaches 150–190 GFLOP/s at PIIP's shapes; oneDNN on packed weights reaches ~200 (fp32)
  * and ~380 (bf16) on the OpenMP pool every other kernel uses. Inference only: the ops have no
  * autograd formula, so with gradients on the caller uses {@code torch.linear}.
- * {@code PIIP_ONEDNN=0} in the environment turns the path off.
+ * Whether oneDNN takes a dtype is found once by a small product ({@link #packs}): libtorch refuses
+ * packed bfloat16 on CPUs without AVX-512 (BW, VL, DQ) or AVX-NE-CONVERT, and oneDNN may be capped
+ * below the CPU ({@code ONEDNN_MAX_CPU_ISA}). {@link ProductPaths} decides which path runs.
  */
 public final class OneDnn {
     private static final Dispatcher DISPATCHER = Dispatcher.singleton();
@@ -32,7 +37,9 @@ public final class OneDnn {
     private static final IValue ERF = keep(new IValue("none"));
     private static final IValue TANH = keep(new IValue("tanh"));
     private static final IValue NO_SCALARS = keep(new IValue(new GenericList(OptionalType.get(new Type.TypePtr(NumberType.getNumberIntTypePtr().get())))));
-    private static final boolean ENABLED = !"0".equals(System.getenv("PIIP_ONEDNN")) && LINEAR != null && REORDER != null;
+    /** Why a dtype cannot take this path here (absent: it can), from one probe product per dtype. */
+    private static final String FLOAT_REFUSAL = probe(ScalarType.Float);
+    private static final String BFLOAT16_REFUSAL = probe(ScalarType.BFloat16);
 
     private OneDnn() {
     }
@@ -50,28 +57,38 @@ public final class OneDnn {
         }
     }
 
-    /** Whether the oneDNN path is available and not turned off. */
-    public static boolean enabled() {
-        return ENABLED;
-    }
-
-    /** Whether inference products may take the oneDNN path now (available, not turned off, no gradients). */
-    public static boolean active() {
-        return ENABLED && !GradMode.is_enabled();
-    }
-
-    /** Whether oneDNN takes a product with this weight: CPU, float32 or bfloat16. */
-    public static boolean takes(Tensor weight) {
-        if (weight.is_cuda()) {
-            return false;
+    /**
+     * Packs an 8×16 weight and multiplies 4 rows of ones by it: null if the result is right, else why
+     * this dtype cannot take the path (ops not registered, packing refused, a wrong product).
+     */
+    private static String probe(ScalarType dtype) {
+        if (LINEAR == null || REORDER == null) {
+            return "the mkldnn linear ops are not registered in this libtorch build";
         }
-        int t = weight.scalar_type().value;
-        return t == ScalarType.Float.value || t == ScalarType.BFloat16.value;
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            Tensor y = linear(torch.ones(4, 16).to(dtype), pack(torch.ones(8, 16).to(dtype), 4), null);
+            boolean right = y.size(0) == 4 && y.size(1) == 8 && torch.equal(y.to(ScalarType.Float), torch.full(new long[] {4, 8}, new Scalar(16.0)));
+            return right ? null : "the probe product gave wrong numbers";
+        } catch (RuntimeException e) {
+            String m = e.getMessage() == null ? e.toString() : e.getMessage();
+            return m.lines().findFirst().orElse(m).trim();
+        }
     }
 
-    /** Whether a product with this weight may take the oneDNN path now. */
-    public static boolean applies(Tensor weight) {
-        return active() && takes(weight);
+    /** Whether oneDNN takes products of this dtype on this CPU and engine build. */
+    public static boolean packs(ScalarType dtype) {
+        return refusal(dtype) == null;
+    }
+
+    /** Why oneDNN does not take products of this dtype here (the engine's own words), or null where it does. */
+    public static String refusal(ScalarType dtype) {
+        if (dtype.value == ScalarType.Float.value) {
+            return FLOAT_REFUSAL;
+        }
+        if (dtype.value == ScalarType.BFloat16.value) {
+            return BFLOAT16_REFUSAL;
+        }
+        return "oneDNN's packed products take float32 and bfloat16 only";
     }
 
     /** The weight (out, in) reordered into oneDNN's blocked layout for {@code rows} input rows. */

@@ -1,6 +1,7 @@
 package io.piip4j.tensor;
 
 import org.bytedeco.openblas.presets.openblas_nolapack;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * One thread pool for the engine. The JavaCPP build of libtorch runs its kernels and oneDNN on
@@ -13,8 +14,13 @@ public final class ThreadPools {
     private static final boolean SINGLE = holdBlasToOneThread();
 
     private static boolean holdBlasToOneThread() {
-        if (!OneDnn.enabled() || System.getenv().containsKey("OPENBLAS_NUM_THREADS")) {
-            return false; // no oneDNN products, or the user chose OpenBLAS's threads
+        try {
+            ProductPaths.check();
+        } catch (IllegalStateException e) {
+            return false; // a bad switch: reported by the first product, not as a class-loading error here
+        }
+        if (ProductPaths.of(ScalarType.Float) != ProductPath.ONEDNN_PACKED || System.getenv().containsKey("OPENBLAS_NUM_THREADS")) {
+            return false; // float32 products on libtorch's BLAS, or the user chose OpenBLAS's threads
         }
         try {
             openblas_nolapack.blas_set_num_threads(1);

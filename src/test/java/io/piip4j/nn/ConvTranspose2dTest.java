@@ -3,14 +3,20 @@ package io.piip4j.nn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.piip4j.tensor.ProductPath;
+import io.piip4j.tensor.ProductPaths;
 import io.piip4j.tensor.Tensors;
 import io.piip4j.testing.Close;
+import io.piip4j.testing.Paths;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The 2×2 stride-2 transposed convolution of the simple FPN at inference (a per-pixel linear product
@@ -31,15 +37,16 @@ class ConvTranspose2dTest {
                 new long[] {2, 2}, new long[] {0, 0}, new long[] {0, 0}, 1, 1, 1);
     }
 
-    @Test
-    void perPixelProductEqualsTheTransposedConvolution() {
+    @ParameterizedTest
+    @MethodSource("io.piip4j.testing.Paths#float32")
+    void perPixelProductEqualsTheTransposedConvolution(ProductPath path) {
         ConvTranspose2d up = layer(24, 40, 1);
         Tensor x = torch.randn(2, 24, 5, 7);
         Tensor want = reference(up, x);
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (ProductPaths.Forced p = Paths.use(path, ScalarType.Float); NoGradGuard g = new NoGradGuard()) {
             Tensor y = up.forward(x);
             assertArrayEquals(new long[] {2, 40, 10, 14}, Tensors.shape(y));
-            assertTrue(Close.maxRelative(y, want) < 1e-5, "oneDNN path vs conv_transpose2d");
+            assertTrue(Close.maxRelative(y, want) < 1e-5, path + " vs conv_transpose2d");
             Tensor again = up.forward(y.narrow(1, 0, 24)); // a channels-last input, as the FPN chains them
             assertTrue(Close.maxRelative(again, reference(up, y.narrow(1, 0, 24).contiguous())) < 1e-5);
         }
@@ -51,7 +58,7 @@ class ConvTranspose2dTest {
         Parameter w = up.namedParameters().get("weight");
         Tensor original = w.get().clone();
         up.keepOnlyPackedWeight();
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (ProductPaths.Forced p = Paths.use(ProductPath.ONEDNN_PACKED, ScalarType.Float); NoGradGuard g = new NoGradGuard()) {
             up.forward(torch.randn(1, 16, 3, 3));
         }
         assertTrue(w.peek() == null, "plain weight freed once packed");

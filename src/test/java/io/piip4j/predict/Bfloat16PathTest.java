@@ -3,13 +3,18 @@ package io.piip4j.predict;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.piip4j.tensor.ProductPath;
+import io.piip4j.tensor.ProductPaths;
 import io.piip4j.testing.Golden;
+import io.piip4j.testing.Paths;
 import io.piip4j.weights.NdArray;
 import io.piip4j.weights.PthReader;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.stream.Stream;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -21,20 +26,23 @@ import org.junit.jupiter.params.provider.MethodSource;
 class Bfloat16PathTest {
     static final double BOUND = 2e-2;
 
-    static Stream<String> cases() {
-        return Golden.caseNames("cls");
+    /** Every golden classification case on each product path (the libtorch fallback is what AVX2-only CPUs run). */
+    static Stream<Arguments> cases() {
+        return Golden.caseNames("cls").flatMap(c -> Paths.bfloat16().map(p -> Arguments.of(c, p)));
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
-    void bfloat16StaysCloseToFloat32(String name) {
+    void bfloat16StaysCloseToFloat32(String name, ProductPath path) {
         Path dir = Golden.require().resolve(name);
         NdArray input = (NdArray) Golden.map(PthReader.read(dir.resolve("io.pth"))).get("input");
         float[] fp32;
         float[] bf16;
         try (PiipModel model = PiipModel.load(dir.resolve("case.json"), dir.resolve("weights.pth"))) {
             fp32 = model.forward(input).get(0).toFloats();
-            bf16 = model.bfloat16().forward(input).get(0).toFloats();
+            try (ProductPaths.Forced p = Paths.use(path, ScalarType.BFloat16)) {
+                bf16 = model.bfloat16().forward(input).get(0).toFloats();
+            }
         }
         double scale = 1;
         double maxErr = 0;
@@ -59,7 +67,7 @@ class Bfloat16PathTest {
             top5Shared += want.size();
             worstTop5 = Math.min(worstTop5, want.size());
         }
-        System.out.printf(Locale.ROOT, "bf16 %s: max error / scale = %.2e, top-1 agreement %d/%d, top-5 overlap %d/%d%n", name,
+        System.out.printf(Locale.ROOT, "bf16 %s on %s: max error / scale = %.2e, top-1 agreement %d/%d, top-5 overlap %d/%d%n", name, path.id(),
                 rel, top1Agree, input.shape()[0], top5Shared, k * input.shape()[0]);
         assertTrue(rel > 0, "bfloat16 must actually change the arithmetic");
         assertTrue(rel <= BOUND, name + ": bf16 error " + rel + " above " + BOUND);

@@ -114,7 +114,7 @@ public record CocoSummary(double[] stats, List<String> lines, Map<Long, Double> 
     }
 
     /** Python's {@code '{:0.Nf}'}: the exact binary value rounded half-even. */
-    static String fixed(double v, int digits) {
+    public static String fixed(double v, int digits) {
         return new BigDecimal(v).setScale(digits, RoundingMode.HALF_EVEN).toPlainString();
     }
 }

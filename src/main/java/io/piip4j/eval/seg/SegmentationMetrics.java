@@ -51,7 +51,7 @@ public final class SegmentationMetrics {
     }
 
     /** The label value after mmsegmentation's reduce_zero_label (0 → ignored, others − 1). */
-    public int reduce(int label) {
+    public static int reduced(int label, boolean reduceZeroLabel) {
         if (!reduceZeroLabel) {
             return label;
         }
@@ -74,7 +74,7 @@ public final class SegmentationMetrics {
         int[] pv = pred.values();
         int[] lv = label.values();
         for (int j = 0; j < lv.length; j++) {
-            int l = reduce(lv[j]);
+            int l = reduced(lv[j], reduceZeroLabel);
             if (l == ignoreIndex) {
                 continue;
             }

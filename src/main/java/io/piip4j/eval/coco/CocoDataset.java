@@ -80,7 +80,7 @@ public final class CocoDataset {
             double[] box = e.has("bbox") ? e.box("bbox") : null;
             JsonNode segm = e.has("segmentation") ? e.get("segmentation") : null;
             anns.add(new CocoObject(e.id("id"), e.id("image_id"), e.id("category_id"), box, e.number("area"),
-                    e.flag("iscrowd"), Double.NaN, segm, null, e.where()));
+                    e.flag("iscrowd"), Double.NaN, segm, null, file.toString(), "annotations", i));
         }
         return new CocoDataset(file.toString(), images, cats, anns);
     }

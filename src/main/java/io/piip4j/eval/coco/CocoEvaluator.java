@@ -51,8 +51,12 @@ public final class CocoEvaluator {
                 g = g == null ? List.of() : g;
                 List<CocoObject> dt = sortedAndCut(d == null ? List.of() : d, maxDet);
                 double[][] ious = ious(gt, g, dt, p.iouType());
+                double[] scores = new double[dt.size()];
+                for (int j = 0; j < scores.length; j++) {
+                    scores[j] = dt.get(j).score();
+                }
                 for (int a = 0; a < nArea; a++) {
-                    evals[(k * nArea + a) * nImg + i] = evaluateImage(g, dt, ious, p.areaRanges()[a], p.iouThresholds());
+                    evals[(k * nArea + a) * nImg + i] = evaluateImage(g, dt, scores, ious, p.areaRanges()[a], p.iouThresholds());
                 }
             }
         }
@@ -144,8 +148,8 @@ public final class CocoEvaluator {
         return MaskIou.masks(dm, gm, crowd);
     }
 
-    private static ImageEvaluation evaluateImage(List<CocoObject> gt, List<CocoObject> dt, double[][] ious, double[] range,
-            double[] thresholds) {
+    private static ImageEvaluation evaluateImage(List<CocoObject> gt, List<CocoObject> dt, double[] scores, double[][] ious,
+            double[] range, double[] thresholds) {
         int nG = gt.size();
         int nD = dt.size();
         if (nG == 0 && nD == 0) {
@@ -171,10 +175,6 @@ public final class CocoEvaluator {
         }
         int nT = thresholds.length;
         byte[] outcome = new byte[nT * nD];
-        double[] scores = new double[nD];
-        for (int d = 0; d < nD; d++) {
-            scores[d] = dt.get(d).score();
-        }
         boolean[] taken = new boolean[nG];
         for (int t = 0; t < nT; t++) {
             Arrays.fill(taken, false);

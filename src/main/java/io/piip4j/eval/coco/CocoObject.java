@@ -16,11 +16,14 @@ public final class CocoObject {
     private final boolean crowd;
     private final double score;
     private final JsonNode segmentation;
-    private final String where;
+    // where the entry is, kept in parts: joined only for a message
+    private final String file;
+    private final String list;
+    private final long index;
     private Rle rle;
 
     CocoObject(long id, long imageId, long categoryId, double[] bbox, double area, boolean crowd, double score,
-            JsonNode segmentation, Rle rle, String where) {
+            JsonNode segmentation, Rle rle, String file, String list, long index) {
         this.id = id;
         this.imageId = imageId;
         this.categoryId = categoryId;
@@ -30,18 +33,21 @@ public final class CocoObject {
         this.score = score;
         this.segmentation = segmentation;
         this.rle = rle;
-        this.where = where;
+        this.file = file;
+        this.list = list;
+        this.index = index;
     }
 
     /** A detection with a box, built in code rather than read from a file. */
     public static CocoObject detection(long id, long imageId, long categoryId, double[] bbox, double score) {
         return new CocoObject(id, imageId, categoryId, bbox.clone(), bbox[2] * bbox[3], false, score, null, null,
-                "detection " + id);
+                "code", "detection", id);
     }
 
     /** A ground-truth box annotation, built in code rather than read from a file. */
     public static CocoObject annotation(long id, long imageId, long categoryId, double[] bbox, double area, boolean crowd) {
-        return new CocoObject(id, imageId, categoryId, bbox.clone(), area, crowd, Double.NaN, null, null, "annotation " + id);
+        return new CocoObject(id, imageId, categoryId, bbox.clone(), area, crowd, Double.NaN, null, null, "code", "annotation",
+                id);
     }
 
     public long id() {
@@ -59,7 +65,7 @@ public final class CocoObject {
     /** {x, y, w, h}; fails naming the entry where the file had none. */
     public double[] bbox() {
         if (bbox == null) {
-            throw new io.piip4j.eval.EvalException(where + ".bbox: missing (needed for box evaluation)");
+            throw new io.piip4j.eval.EvalException(where() + ".bbox: missing (needed for box evaluation)");
         }
         return bbox;
     }
@@ -80,7 +86,7 @@ public final class CocoObject {
 
     /** Where the entry is, for messages: {@code instances.json: annotations[3]}. */
     public String where() {
-        return where;
+        return file + ": " + list + "[" + index + "]";
     }
 
     /** The mask at the image's size; fails naming the entry where it is missing or malformed. */
@@ -88,7 +94,7 @@ public final class CocoObject {
         if (rle == null) {
             if (segmentation == null) {
                 if (bbox == null) {
-                    throw new io.piip4j.eval.EvalException(where + ".segmentation: missing (needed for mask evaluation)");
+                    throw new io.piip4j.eval.EvalException(where() + ".segmentation: missing (needed for mask evaluation)");
                 }
                 // a box-only detection is evaluated as its box's polygon, as pycocotools' loadRes does
                 double x1 = bbox[0];
@@ -97,7 +103,7 @@ public final class CocoObject {
                 double y2 = bbox[1] + bbox[3];
                 rle = PolygonMask.fromPolygon(new double[] {x1, y1, x1, y2, x2, y2, x2, y1}, image.height(), image.width());
             } else {
-                rle = Segmentations.toRle(segmentation, image, new JsonEntry(segmentation, where + ".segmentation"));
+                rle = Segmentations.toRle(segmentation, image, new JsonEntry(segmentation, where() + ".segmentation"));
             }
         }
         return rle;

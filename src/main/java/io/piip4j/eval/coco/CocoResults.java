@@ -29,13 +29,14 @@ public final class CocoResults {
         }
         List<CocoObject> out = new ArrayList<>(root.size());
         boolean boxAreas = false;
+        String name = file.toString();
+        String prefix = name + ": ";
         for (int i = 0; i < root.size(); i++) {
             JsonNode n = root.get(i);
-            String where = file + ": [" + i + "]";
             if (!n.isObject()) {
-                throw new EvalException(where + ": expected an object, got " + JsonEntry.kind(n));
+                throw new EvalException(file + ": [" + i + "]: expected an object, got " + JsonEntry.kind(n));
             }
-            JsonEntry e = new JsonEntry(n, where);
+            JsonEntry e = new JsonEntry(n, prefix, i);
             boolean hasBox = !dropBoxes && e.has("bbox") && !(n.get("bbox").isArray() && n.get("bbox").isEmpty());
             if (i == 0) {
                 boxAreas = hasBox;
@@ -57,14 +58,14 @@ public final class CocoResults {
             JsonNode segm = e.has("segmentation") ? n.get("segmentation") : null;
             if (boxAreas) {
                 double[] box = e.box("bbox");
-                out.add(new CocoObject(id, imageId, categoryId, box, box[2] * box[3], false, score, segm, null, where));
+                out.add(new CocoObject(id, imageId, categoryId, box, box[2] * box[3], false, score, segm, null, name, "", i));
             } else {
                 if (segm == null) {
                     throw e.error("segmentation", "missing (the first result has a mask and no box, so all must have masks)");
                 }
-                Rle rle = Segmentations.toRle(segm, image, new JsonEntry(segm, where + ".segmentation"));
+                Rle rle = Segmentations.toRle(segm, image, new JsonEntry(segm, e.where() + ".segmentation"));
                 double[] box = hasBox ? e.box("bbox") : rle.toBbox();
-                out.add(new CocoObject(id, imageId, categoryId, box, rle.area(), false, score, segm, rle, where));
+                out.add(new CocoObject(id, imageId, categoryId, box, rle.area(), false, score, segm, rle, name, "", i));
             }
         }
         return out;

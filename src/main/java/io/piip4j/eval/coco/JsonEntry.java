@@ -8,11 +8,24 @@ import java.util.Locale;
  * One entry of a COCO JSON file with its location ({@code results.json: [12]},
  * {@code instances.json: annotations[3]}), for typed reads whose errors name the file, the entry
  * and the key.
+ *
+ * @param prefix the location, or for a list entry the part before its index
+ * @param index the position in its list, or −1
  */
-record JsonEntry(JsonNode node, String where) {
+record JsonEntry(JsonNode node, String prefix, int index) {
+
+    /** An entry whose location is spelled out. */
+    JsonEntry(JsonNode node, String where) {
+        this(node, where, -1);
+    }
+
+    /** Where the entry is; a list entry's location is only joined for a message. */
+    String where() {
+        return index < 0 ? prefix : prefix + "[" + index + "]";
+    }
 
     EvalException error(String key, String problem) {
-        return new EvalException(where + (key == null ? "" : "." + key) + ": " + problem);
+        return new EvalException(where() + (key == null ? "" : "." + key) + ": " + problem);
     }
 
     boolean has(String key) {

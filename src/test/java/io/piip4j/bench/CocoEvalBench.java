@@ -42,8 +42,8 @@ public final class CocoEvalBench {
             long t1 = System.nanoTime();
             CocoSummary s = CocoSummary.of(CocoEvaluator.evaluate(data, dts, EvalParams.coco(IouType.BBOX)));
             long t2 = System.nanoTime();
-            System.out.printf(Locale.ROOT, "%s: read %.2f s, evaluate+accumulate+summarize %.2f s (%.0f µs/image), AP %.4f%n",
-                    r == 0 ? "warm-up" : "run " + r, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t2 - t1) / 1e3 / images, s.stats()[0]);
+            System.out.printf(Locale.ROOT, "%s: read %.2f s, evaluate+accumulate+summarize %.2f s (%.0f µs/image), AP %s%n",
+                    r == 0 ? "warm-up" : "run " + r, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t2 - t1) / 1e3 / images, Double.toString(s.stats()[0]));
         }
         if (args.length <= 3) {
             Files.delete(gt);

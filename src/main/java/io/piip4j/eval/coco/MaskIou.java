@@ -63,38 +63,16 @@ public final class MaskIou {
         if (dt.height() != gt.height() || dt.width() != gt.width()) {
             return -1;
         }
-        int[] a = dt.counts();
-        int[] b = gt.counts();
-        long ca = a[0];
-        long cb = b[0];
-        boolean va = false;
-        boolean vb = false;
-        int ka = 1;
-        int kb = 1;
         long inter = 0;
         long union = 0;
-        long ct = 1;
-        while (ct > 0) {
-            long c = Math.min(ca, cb);
-            if (va || vb) {
-                union += c;
-                if (va && vb) {
-                    inter += c;
+        RunPairs w = new RunPairs(dt.counts(), gt.counts());
+        while (w.next()) {
+            if (w.inA || w.inB) {
+                union += w.length;
+                if (w.inA && w.inB) {
+                    inter += w.length;
                 }
             }
-            ct = 0;
-            ca -= c;
-            if (ca == 0 && ka < a.length) {
-                ca = a[ka++];
-                va = !va;
-            }
-            ct += ca;
-            cb -= c;
-            if (cb == 0 && kb < b.length) {
-                cb = b[kb++];
-                vb = !vb;
-            }
-            ct += cb;
         }
         if (inter == 0) {
             union = 1;

@@ -133,37 +133,16 @@ public final class Rle {
             if (b.height != h || b.width != w) {
                 return new Rle(0, 0, new int[0]);
             }
-            int[] ac = Arrays.copyOf(cnts, m);
-            int[] out = new int[ac.length + b.counts.length + 1];
-            long ca = ac.length > 0 ? ac[0] : 0;
-            long cb = b.counts.length > 0 ? b.counts[0] : 0;
-            boolean v = false;
-            boolean va = false;
-            boolean vb = false;
-            int ia = 1;
-            int ib = 1;
+            int[] out = new int[m + b.counts.length + 1];
+            RunPairs walk = new RunPairs(Arrays.copyOf(cnts, m), b.counts);
             long cc = 0;
-            long ct = 1;
             m = 0;
-            while (ct > 0) {
-                long c = Math.min(ca, cb);
-                cc += c;
-                ct = 0;
-                ca -= c;
-                if (ca == 0 && ia < ac.length) {
-                    ca = ac[ia++];
-                    va = !va;
-                }
-                ct += ca;
-                cb -= c;
-                if (cb == 0 && ib < b.counts.length) {
-                    cb = b.counts[ib++];
-                    vb = !vb;
-                }
-                ct += cb;
-                boolean vp = v;
-                v = intersect ? va && vb : va || vb;
-                if (v != vp || ct == 0) {
+            while (walk.next()) {
+                cc += walk.length;
+                // a run ends where the next stretch's value differs, or at the end
+                boolean v = intersect ? walk.inA && walk.inB : walk.inA || walk.inB;
+                boolean next = intersect ? walk.nextInA() && walk.nextInB() : walk.nextInA() || walk.nextInB();
+                if (v != next || walk.last()) {
                     out[m++] = (int) cc;
                     cc = 0;
                 }

@@ -13,6 +13,7 @@ import io.piip4j.config.BranchConfig;
 import io.piip4j.config.ConfigReader;
 import io.piip4j.tensor.Tensors;
 import io.piip4j.testing.Golden;
+import io.piip4j.testing.RunsGolden;
 import io.piip4j.weights.NdArray;
 import io.piip4j.weights.PthReader;
 import java.nio.file.Path;
@@ -35,17 +36,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Classification cases also go through a real branch ({@link Branch#create}), initialised as
  * the reference's constructor does, so the keys the module lacks or keeps are checked too.
  */
+@RunsGolden({"init/init_deit_*", "init/init_augreg_*", "init/init_internvit_*", "init/init_mae_*", "init/init_dinov2_*"})
 class PretrainedInitGoldenTest {
     static Stream<String> cases() {
-        return Stream.of("init_deit_cls", "init_deit_cls_nohead", "init_deit_cls_patch8", "init_deit_det",
-                "init_deit_det_deit1_patch8", "init_augreg_cls", "init_augreg_det", "init_internvit_det", "init_mae_det",
-                "init_dinov2_det");
+        return Golden.claimed(PretrainedInitGoldenTest.class);
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void reproducesEveryKey(String name) throws Exception {
-        Path dir = Golden.file("init", name);
+        Path dir = Golden.file(name);
         JsonNode bc = new ObjectMapper().readTree(dir.resolve("branch_config.json").toFile());
         JsonNode report = new ObjectMapper().readTree(dir.resolve("loaded_report.json").toFile());
         JsonNode kw = bc.get("constructor_kwargs");
@@ -114,10 +114,10 @@ class PretrainedInitGoldenTest {
     }
 
     /** The .npz route: converting AugReg's JAX arrays gives the reference converter's .pth. */
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("augregCases")
     void augregNpzConvertsAsTheReferenceScript(String name) {
-        Path dir = Golden.file("init", name);
+        Path dir = Golden.file(name);
         Map<String, NdArray> expected = PthReader.readStateDict(dir.resolve("pretrained.pth"));
         Map<String, NdArray> actual = AugRegNpz.read(dir.resolve("pretrained.npz"));
         assertEquals(new TreeSet<>(expected.keySet()), new TreeSet<>(actual.keySet()));
@@ -128,7 +128,7 @@ class PretrainedInitGoldenTest {
     }
 
     static Stream<String> augregCases() {
-        return Stream.of("init_augreg_cls", "init_augreg_det");
+        return cases().filter(n -> n.contains("augreg") || n.equals(Golden.ABSENT));
     }
 
     static BranchConfig branchConfig(JsonNode piipBranch) {

@@ -48,6 +48,15 @@ public final class Golden {
         return r.get();
     }
 
+    /** A file of the shared folder ({@code ../shared}, e.g. {@code images/…}), skipping or failing as {@link #require()} does. */
+    public static Path shared(String first, String... more) {
+        Path p = Path.of("..", "shared").resolve(Path.of(first, more));
+        if (!Files.exists(p)) {
+            absent(p + " not present");
+        }
+        return p;
+    }
+
     /** Skips the calling test, or fails it on CI, where a missing file would otherwise go unnoticed. */
     public static void absent(String message) {
         if ("true".equals(System.getenv("CI"))) {

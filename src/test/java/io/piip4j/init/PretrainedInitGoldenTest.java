@@ -33,8 +33,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * every key of {@code result.pth} must come out of our loader, bit for bit where the reference
  * copies (or leaves a constant), to float32 rounding where it resizes bicubically; and the
  * loader's report must name the same keys copied, resized, skipped, unexpected and missing.
- * Classification cases also go through a real branch ({@link Branch#create}), initialised as
- * the reference's constructor does, so the keys the module lacks or keeps are checked too.
+ * Every case also goes through a real branch ({@link Branch#create}, {@link Branch#createDense}),
+ * initialised as the reference's constructor does ({@link ReferenceInit#initBranch}) and loaded by
+ * {@link PretrainedBranch#load}, so the keys the module lacks or keeps are checked too.
  */
 @RunsGolden({"init/init_deit_*", "init/init_augreg_*", "init/init_internvit_*", "init/init_mae_*", "init/init_dinov2_*"})
 class PretrainedInitGoldenTest {
@@ -66,29 +67,18 @@ class PretrainedInitGoldenTest {
         PretrainedBranch.Converted c = PretrainedBranch.convert(checkpoint, path, g, shapes, null, name);
         Map<String, NdArray> actual = new LinkedHashMap<>(c.tensors());
 
-        if (cls) {
-            // the real branch: same key set and shapes, and its initial constants for what is missing
-            BranchConfig b = branchConfig(bc.get("piip_branch_config"));
-            torch.manual_seed(0);
-            try (Branch branch = Branch.create(b, hasHead)) {
-                Map<String, long[]> moduleShapes = new LinkedHashMap<>();
-                branch.namedParameters().forEach((k, p) -> moduleShapes.put(k, p.shape()));
-                assertEquals(new TreeSet<>(expected.keySet()), new TreeSet<>(moduleShapes.keySet()), name + ": branch keys");
-                ReferenceInit.initBranch(branch);
-                BranchInitReport r = PretrainedBranch.load(branch, checkpoint, path, name, hasHead);
-                assertTrue(r.summary().contains("copied"), r.summary());
-                branch.namedParameters().forEach((k, p) -> actual.put(k, Tensors.toNdArray(p.get())));
-            }
-        } else {
-            // dense branches: parameters the checkpoint lacks hold the constructor's constant
-            for (KeyStatus k : c.report()) {
-                if (k.status().equals("missing")) {
-                    double v = k.key().endsWith("gamma") ? kw.get("init_values").asDouble() : kw.get("init_scale").asDouble();
-                    float[] f = new float[(int) NdArray.numel(k.loadedShape())];
-                    java.util.Arrays.fill(f, (float) v);
-                    actual.put(k.key(), NdArray.ofFloats(f, k.loadedShape()));
-                }
-            }
+        // the real branch, built and initialised as the reference's constructor does: its own
+        // values for what the checkpoint lacks (e.g. layer-scale gammas), and the same key set
+        BranchConfig b = branchConfig(bc.get("piip_branch_config"));
+        torch.manual_seed(0);
+        try (Branch branch = cls ? Branch.create(b, hasHead) : Branch.createDense(b)) {
+            Map<String, long[]> moduleShapes = new LinkedHashMap<>();
+            branch.namedParameters().forEach((k, p) -> moduleShapes.put(k, p.shape()));
+            assertEquals(new TreeSet<>(expected.keySet()), new TreeSet<>(moduleShapes.keySet()), name + ": branch keys");
+            ReferenceInit.initBranch(branch);
+            BranchInitReport r = PretrainedBranch.load(branch, checkpoint, path, name, hasHead);
+            assertTrue(r.summary().contains("copied"), r.summary());
+            branch.namedParameters().forEach((k, p) -> actual.put(k, Tensors.toNdArray(p.get())));
         }
 
         List<String> resized = statusKeys(report, "resized");
@@ -133,7 +123,9 @@ class PretrainedInitGoldenTest {
 
     static BranchConfig branchConfig(JsonNode piipBranch) {
         ObjectNode b = piipBranch.deepCopy();
-        b.remove("pretrained");
+        if (!b.has("real_size")) {
+            b.remove("pretrained"); // only a dense branch needs it: its kind is read from the pretrained name
+        }
         ObjectNode pair = new ObjectMapper().createObjectNode();
         pair.put("separate_head", true);
         pair.put("interact_attn_type", "normal");

@@ -25,7 +25,6 @@ class GoldenCoverageTest {
      */
     static final Map<String, Integer> PENDING = Map.ofEntries(
             Map.entry("maskrcnn_*", 14),
-            Map.entry("metrics/*", 15),
             Map.entry("upernet_*", 16),
             Map.entry("dino_*", 17),
             Map.entry("det3_beit_window_c", 18),

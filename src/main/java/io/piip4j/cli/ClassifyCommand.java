@@ -33,7 +33,7 @@ final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--config", description = "Classification config (JSON); omit with --weights for the built-in Fashion-MNIST model.")
     String config;
 
-    @Option(names = "--weights", description = "Checkpoint: PyTorch (.pth) or .safetensors.")
+    @Option(names = "--weights", description = "Checkpoint: PyTorch (.pth) or .safetensors, or a zoo name (its official checkpoint from the cache; see piip fetch, --download).")
     Path weights;
 
     @Option(names = "--invert", defaultValue = "auto",
@@ -83,7 +83,7 @@ final class ClassifyCommand implements Callable<Integer> {
             }
             return 0;
         }
-        try (PiipModel model = PiipModel.load(Inputs.config(config), Inputs.existing(weights, "weights file"), true,
+        try (PiipModel model = PiipModel.load(Inputs.config(config), Inputs.weights(weights, checkpoint), true,
                 checkpoint.options())) {
             runtime.apply(model);
             ImageClassifier classifier = model.newClassifier();

@@ -36,7 +36,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "Classification config (JSON) or zoo name.")
     String config;
 
-    @Option(names = "--weights", required = true, description = "Checkpoint: PyTorch (.pth) or .safetensors.")
+    @Option(names = "--weights", required = true, description = "Checkpoint: PyTorch (.pth) or .safetensors, or a zoo name (its official checkpoint from the cache; see piip fetch, --download).")
     Path weights;
 
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Validation folder: DIR/<class>/<image>.")
@@ -73,7 +73,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         LabelledImages all = LabelledImages.list(data);
         LabelledImages set = limit == null ? all : all.limit(limit);
-        try (PiipModel model = PiipModel.load(cfg, Inputs.existing(weights, "weights file"), true, checkpoint.options())) {
+        try (PiipModel model = PiipModel.load(cfg, Inputs.weights(weights, checkpoint), true, checkpoint.options())) {
             runtime.apply(model);
             ImageClassifier classifier = model.newClassifier();
             int numClasses = classifier.labels().size();

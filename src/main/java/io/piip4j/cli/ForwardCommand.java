@@ -20,7 +20,7 @@ final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "case.json, released config or backbone config (JSON).")
     String config;
 
-    @Option(names = "--weights", required = true, description = "Checkpoint: PyTorch (.pth) or .safetensors.")
+    @Option(names = "--weights", required = true, description = "Checkpoint: PyTorch (.pth) or .safetensors, or a zoo name (its official checkpoint from the cache; see piip fetch, --download).")
     Path weights;
 
     @Option(names = "--input", required = true, description = ".npy, or .pth holding a tensor or a dict with key 'input'.")
@@ -39,7 +39,7 @@ final class ForwardCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         runtime.check();
         NdArray x = Inputs.tensor(input, checkpoint.options());
-        try (PiipModel model = PiipModel.load(Inputs.config(config), Inputs.existing(weights, "weights file"), true,
+        try (PiipModel model = PiipModel.load(Inputs.config(config), Inputs.weights(weights, checkpoint), true,
                 checkpoint.options())) {
             if (x.dtype() != io.piip4j.weights.DType.FLOAT32) {
                 x = NdArray.ofFloats(x.toFloats(), x.shape());

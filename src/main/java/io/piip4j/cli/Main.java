@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 @Command(name = "piip", mixinStandardHelpOptions = true, version = "piip4j 0.1.0",
         description = "Parameter-Inverted Image Pyramid Networks on the JVM.",
         subcommands = {ForwardCommand.class, ClassifyCommand.class, InfoCommand.class, TrainCommand.class, InitCommand.class,
-            CurvesCommand.class, ZooCommand.class, BenchCommand.class, CocoEvalCommand.class, SegEvalCommand.class, EvalCommand.class})
+            CurvesCommand.class, ZooCommand.class, FetchCommand.class, BenchCommand.class, CocoEvalCommand.class, SegEvalCommand.class, EvalCommand.class})
 public final class Main implements Runnable {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces on errors.")

@@ -27,6 +27,8 @@ import picocli.CommandLine.Parameters;
  * built-in Fashion-MNIST PIIP shipped in the jar (any image is brought to 28×28 grey first).
  */
 @Command(name = "classify", mixinStandardHelpOptions = true,
+        header = "Classify images: top-k classes with probabilities.",
+        footer = {"", "Examples:", "  piip classify examples/fashion-mnist-ankle-boot.png", "  piip classify --config piip-tsb-cls-368 --weights piip-tsb-cls-368 --top 5 cat.jpg"},
         description = {"Classify images (JPEG, PNG, BMP, GIF) with a PIIP classification model.",
             "Without --config/--weights: the built-in Fashion-MNIST model (10 clothing classes; any size, grey or colour)."})
 final class ClassifyCommand implements Callable<Integer> {

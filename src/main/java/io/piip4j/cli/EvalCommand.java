@@ -26,6 +26,8 @@ import picocli.CommandLine.Spec;
  * folder, with a per-class table and, with {@code --out}, every prediction in a JSON file.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
+        header = "Top-1/top-5 accuracy of a classifier over an ImageNet-style folder.",
+        footer = {"", "Example:", "  piip eval --config piip-tsb-cls-368 --weights piip-tsb-cls-368 --data imagenet/val --limit 1000"},
         description = {"Top-1/top-5 accuracy of a PIIP classification model over an ImageNet-style folder "
                 + "(one sub-folder per class, classes numbered in sorted folder order), with a per-class table.",
             "Detectors and segmentors are not available yet: evaluate their outputs with coco-eval / seg-eval."})

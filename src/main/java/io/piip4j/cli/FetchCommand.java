@@ -10,10 +10,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code piip fetch}: a zoo model's official checkpoint into the local cache. */
 @Command(name = "fetch", mixinStandardHelpOptions = true,
+        header = "Download zoo models' official checkpoints into the local cache.",
         description = {"Download zoo models' official checkpoints into the cache ($PIIP4J_HOME, default ~/.cache/piip4j), with "
                 + "progress; an interrupted download resumes where it stopped; a published SHA-256 is checked. Prints each file's path.",
-            "Then --weights NAME uses the cached file. PIIP4J_MIRROR=URL downloads from a copy of the official layout instead.",
-            "Example: piip fetch piip-tsb-cls-368 && piip classify --config piip-tsb-cls-368 --weights piip-tsb-cls-368 cat.jpg"})
+            "Then --weights NAME uses the cached file. PIIP4J_MIRROR=URL downloads from a copy of the official layout instead."},
+        footer = {"", "Example:", "  piip fetch piip-tsb-cls-368", "  piip classify --config piip-tsb-cls-368 --weights piip-tsb-cls-368 cat.jpg"})
 final class FetchCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "NAME", description = "Zoo model names ('piip zoo' lists them).")
     List<String> names;

@@ -15,6 +15,8 @@ import picocli.CommandLine.Option;
 
 /** {@code piip forward}: one forward pass on a given input tensor, outputs as .npy. */
 @Command(name = "forward", mixinStandardHelpOptions = true,
+        header = "Run a model on an input tensor and write its outputs as .npy files.",
+        footer = {"", "Examples:", "  piip forward --config ../shared/golden/cls3_deit_merged/case.json --weights ../shared/golden/cls3_deit_merged/weights.pth \\", "      --input ../shared/golden/cls3_deit_merged/io.pth --output-dir out"},
         description = "Run the model on an input tensor and write each output as output_<i>.npy (float32).")
 final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "case.json, released config or backbone config (JSON).")

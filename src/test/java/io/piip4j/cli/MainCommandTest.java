@@ -25,8 +25,23 @@ class MainCommandTest {
     void helpNamesACommandsUsage() {
         CliRun run = CliRun.of("help", "fetch");
         assertEquals(0, run.exitCode(), run.err());
-        assertTrue(run.out().startsWith("Usage: piip fetch"), run.out());
-        assertTrue(run.out().contains("Example: piip fetch"), run.out());
+        assertTrue(run.out().contains("Usage: piip fetch"), run.out());
+        assertTrue(run.out().contains("Example:") && run.out().contains("  piip fetch piip-tsb-cls-368"), run.out());
+    }
+
+    @Test
+    void everyCommandHasAOneLineSummaryAndAnExample() {
+        picocli.CommandLine cli = new picocli.CommandLine(new Main());
+        cli.getSubcommands().forEach((name, sub) -> {
+            if (name.equals("help")) {
+                return;
+            }
+            picocli.CommandLine.Model.UsageMessageSpec usage = sub.getCommandSpec().usageMessage();
+            assertEquals(1, usage.header().length, name + ": one header line");
+            assertTrue(usage.header()[0].endsWith("."), name + ": the summary is a sentence: " + usage.header()[0]);
+            String help = sub.getUsageMessage();
+            assertTrue(help.contains("Example") && help.contains("  piip " + name), name + ": an example of itself in --help:\n" + help);
+        });
     }
 
     @Test

@@ -57,7 +57,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String spec = model != null ? model : config;
         if (spec == null) {
-            throw new IllegalArgumentException("name a model: piip bench NAME|CONFIG");
+            throw new UsageException("name a model: piip bench NAME|CONFIG");
         }
         ConfigSource src = Inputs.source(spec);
         PiipConfig cfg = Inputs.config(spec);
@@ -67,18 +67,18 @@ final class BenchCommand implements Callable<Integer> {
         if (input != null) {
             String[] hw = input.toLowerCase(Locale.ROOT).split("x");
             if (hw.length != 2) {
-                throw new IllegalArgumentException("--input must be HxW, got '" + input + "'");
+                throw new UsageException("--input must be HxW, got '" + input + "'");
             }
             h = Integer.parseInt(hw[0]);
             w = Integer.parseInt(hw[1]);
         }
         if (batch < 1 || iters < 1 || warmup < 0 || h < 16 || w < 16) {
-            throw new IllegalArgumentException("--batch and --iters must be ≥ 1, --warmup ≥ 0, --input at least 16x16");
+            throw new UsageException("--batch and --iters must be ≥ 1, --warmup ≥ 0, --input at least 16x16");
         }
         ScalarType type = switch (dtype) {
             case "fp32" -> ScalarType.Float;
             case "bf16" -> ScalarType.BFloat16;
-            default -> throw new IllegalArgumentException("--dtype must be fp32 or bf16, got '" + dtype + "'");
+            default -> throw new UsageException("--dtype must be fp32 or bf16, got '" + dtype + "'");
         };
         if (threads != null) {
             Inference.setThreads(threads);

@@ -61,7 +61,7 @@ final class ClassifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (top < 1) {
-            throw new IllegalArgumentException("--top must be at least 1, got " + top);
+            throw new UsageException("--top must be at least 1, got " + top);
         }
         runtime.check();
         // read every image first: a bad file fails before any output
@@ -70,14 +70,14 @@ final class ClassifyCommand implements Callable<Integer> {
             decoded.put(p, ImageNetTransform.read(p));
         }
         if ((config == null) != (weights == null)) {
-            throw new IllegalArgumentException("give both --config and --weights, or neither for the built-in Fashion-MNIST model");
+            throw new UsageException("give both --config and --weights, or neither for the built-in Fashion-MNIST model");
         }
         if (config == null) {
             SmallImageClassifier.Invert inv = switch (invert.toLowerCase(Locale.ROOT)) {
                 case "auto" -> SmallImageClassifier.Invert.AUTO;
                 case "yes" -> SmallImageClassifier.Invert.YES;
                 case "no" -> SmallImageClassifier.Invert.NO;
-                default -> throw new IllegalArgumentException("--invert must be auto, yes or no, got '" + invert + "'");
+                default -> throw new UsageException("--invert must be auto, yes or no, got '" + invert + "'");
             };
             try (SmallImageClassifier builtIn = SmallImageClassifier.builtIn()) {
                 runtime.apply(builtIn);

@@ -26,7 +26,7 @@ final class FetchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (sha256 != null && names.size() != 1) {
-            throw new IllegalArgumentException("--sha256 checks one file: give one NAME with it");
+            throw new UsageException("--sha256 checks one file: give one NAME with it");
         }
         for (String name : names) {
             Zoo.get(name); // an unknown name fails with the closest ones

@@ -54,13 +54,13 @@ final class InfoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (system) {
             if (positional != null || config != null || input != null) {
-                throw new IllegalArgumentException("info --system describes the machine: give no model with it");
+                throw new UsageException("info --system describes the machine: give no model with it");
             }
             printSystem(json);
             return 0;
         }
         if ((positional == null) == (config == null)) {
-            throw new IllegalArgumentException(positional == null
+            throw new UsageException(positional == null
                     ? "info: name a zoo model or a config file (piip info NAME|CONFIG)"
                     : "info: give the model once, either as NAME|CONFIG or with --config");
         }

@@ -32,12 +32,13 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            boolean usage = e instanceof UsageException;
             if (verbose) {
                 e.printStackTrace(cmd.getErr());
             } else {
-                cmd.getErr().println("piip: " + Errors.oneLine(e));
+                cmd.getErr().println("piip: " + Errors.oneLine(e) + (usage ? " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')" : ""));
             }
-            return 1;
+            return usage ? 2 : 1;
         });
         cli.setParameterExceptionHandler((e, a) -> {
             CommandLine cmd = e.getCommandLine();

@@ -21,7 +21,7 @@ final class RuntimeOptions {
     /** Validates the options and sets the engine's threads, before any work is done. */
     void check() {
         if (!dtype.equals("fp32") && !dtype.equals("bf16")) {
-            throw new IllegalArgumentException("--dtype must be fp32 or bf16, got '" + dtype + "'");
+            throw new UsageException("--dtype must be fp32 or bf16, got '" + dtype + "'");
         }
         if (threads != null) {
             Inference.setThreads(threads);

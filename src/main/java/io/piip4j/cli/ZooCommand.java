@@ -42,7 +42,7 @@ final class ZooCommand implements Callable<Integer> {
         List<ZooModel> models = only == null ? Zoo.all() : Zoo.of(only);
         if (plot != null) {
             if (!plot.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
-                throw new IllegalArgumentException("--plot " + plot + ": expected a .png file name");
+                throw new UsageException("--plot " + plot + ": expected a .png file name");
             }
             ZooPlot.write(plot, only);
             System.out.println(plot);
@@ -106,7 +106,7 @@ final class ZooCommand implements Callable<Integer> {
                 return t;
             }
         }
-        throw new IllegalArgumentException("--task: unknown task '" + s + "' (expected detection, segmentation or classification)");
+        throw new UsageException("--task: unknown task '" + s + "' (expected detection, segmentation or classification)");
     }
 
     private static ObjectNode toJson(ObjectMapper m, ZooModel z, CostReport r) {

@@ -30,7 +30,7 @@ class BenchCommandTest {
     @org.junit.jupiter.api.Test
     void badDtypeIsAnError() {
         CliRun run = CliRun.of("bench", TINY, "--dtype", "fp16");
-        assertEquals(1, run.exitCode());
+        assertEquals(2, run.exitCode(), "a usage error");
         assertTrue(run.errorLine().contains("fp16"), run.err());
     }
 }

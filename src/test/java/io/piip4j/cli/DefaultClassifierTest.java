@@ -71,7 +71,7 @@ class DefaultClassifierTest {
     @Test
     void halfAModelIsAUsageError() {
         CliRun r = CliRun.of("classify", "--weights", "x.pth", "examples/fashion-mnist-ankle-boot.png");
-        assertEquals(1, r.exitCode());
+        assertEquals(2, r.exitCode(), "usage errors exit 2, as the README says");
         assertTrue(r.errorLine().contains("give both --config and --weights"), r.err());
     }
 }

@@ -35,7 +35,7 @@ class PortabilityCliTest {
         assertEquals(ProductPaths.of(ScalarType.BFloat16).id(), o.get("bfloat16 products").asText().split(" ")[0]);
         assertTrue(o.get("engine").asText().startsWith("libtorch 2.10.0"), o.toString());
         CliRun both = CliRun.of("info", "--system", "piip-tsb-cls-368");
-        assertEquals(1, both.exitCode());
+        assertEquals(2, both.exitCode());
         assertTrue(both.errorLine().contains("--system"), both.err());
     }
 

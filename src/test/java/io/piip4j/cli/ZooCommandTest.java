@@ -64,10 +64,10 @@ class ZooCommandTest {
     @Test
     void badOptionsFailWithOneLine() {
         CliRun task = CliRun.of("zoo", "--task", "pose");
-        assertEquals(1, task.exitCode());
+        assertEquals(2, task.exitCode());
         assertTrue(task.errorLine().contains("unknown task 'pose'"), task.err());
         CliRun plot = CliRun.of("zoo", "--plot", tmp.resolve("zoo.jpg").toString());
-        assertEquals(1, plot.exitCode());
+        assertEquals(2, plot.exitCode());
         assertTrue(plot.errorLine().contains(".png"), plot.err());
     }
 }

@@ -101,7 +101,7 @@ class ZooNamesTest {
         assertEquals(1, miss.exitCode());
         assertTrue(miss.errorLine().contains("did you mean piip-tsb-maskrcnn-1120-896-448"), miss.err());
         CliRun both = CliRun.of("info", "piip-tsb-cls-368", "--config", "piip-sbl-cls-384");
-        assertEquals(1, both.exitCode());
+        assertEquals(2, both.exitCode(), "giving the model twice is a usage error");
         assertTrue(both.errorLine().contains("either"), both.err());
         CliRun forward = CliRun.of("forward", "--config", "piip-nope", "--weights", "w.pth", "--input", "x.npy", "--output-dir", "o");
         assertEquals(1, forward.exitCode());

@@ -1,9 +1,13 @@
 package io.piip4j.detector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.piip4j.config.ConfigException;
 import io.piip4j.head.Detections;
 import io.piip4j.head.ImageMeta;
 import io.piip4j.testing.Golden;
@@ -16,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -150,6 +155,23 @@ class MaskRcnnGoldenTest {
             fail(name + ": " + failures.size() + " disagreements: " + String.join("; ", failures.subList(0, Math.min(12, failures.size()))));
         }
         assertTrue(dets.stream().mapToInt(Detections::count).sum() > 0, "some detections");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void anotherClassCountIsRefusedNamingKeyAndShapes(String name, @TempDir Path tmp) throws Exception {
+        Path dir = Golden.require().resolve(name);
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = (ObjectNode) json.readTree(dir.resolve("case.json").toFile());
+        ObjectNode roi = (ObjectNode) root.get("config").get("model").get("roi_head");
+        ((ObjectNode) roi.get("bbox_head")).put("num_classes", 90);
+        ((ObjectNode) roi.get("mask_head")).put("num_classes", 90);
+        Path config = tmp.resolve("case.json");
+        json.writeValue(config.toFile(), root);
+        ConfigException e = assertThrows(ConfigException.class, () -> MaskRcnn.load(config, dir.resolve("weights.pth")));
+        long fc = ((NdArray) PthReader.readStateDict(dir.resolve("weights.pth")).get("roi_head.bbox_head.fc_cls.weight")).shape()[1];
+        assertEquals("weights.pth: roi_head.bbox_head.fc_cls.weight has shape [81, " + fc + "] in the checkpoint but [91, " + fc
+                + "] in the model (num_classes 90 in the config)", e.getMessage());
     }
 
     /** {max |a − e|, the README's bound for e}. */

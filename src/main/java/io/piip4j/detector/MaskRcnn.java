@@ -87,12 +87,15 @@ public final class MaskRcnn extends Module {
     }
 
     public static MaskRcnn load(Path configFile, Path weights, PthReader.Options options) {
+        return load(configFile, Checkpoints.readStateDict(weights, options), weights.getFileName().toString());
+    }
+
+    /** As {@link #load(Path, Path)} from a state dict already read; {@code source} names it in errors. */
+    public static MaskRcnn load(Path configFile, Map<String, NdArray> stateDict, String source) {
         MaskRcnnConfig cfg = MaskRcnnConfig.read(configFile);
         PiipConfig backboneCfg = ConfigReader.read(configFile);
-        Map<String, NdArray> stateDict = Checkpoints.readStateDict(weights, options);
         MaskRcnn model = new MaskRcnn(backboneCfg, cfg);
         try {
-            String source = weights.getFileName().toString();
             checkClassCount(model, stateDict, source);
             StateDictLoader.load(model, stateDict, true, source);
             InferenceWeights.keepOnlyPacked(model);
@@ -101,6 +104,11 @@ public final class MaskRcnn extends Module {
             model.close();
             throw e;
         }
+    }
+
+    /** Whether a state dict holds a whole two-stage detector (RoI head keys), not just a backbone. */
+    public static boolean isWholeModel(Map<String, NdArray> stateDict) {
+        return stateDict.keySet().stream().anyMatch(k -> k.startsWith("roi_head."));
     }
 
     /** The classifier's shape tells the class count: a mismatch there is reported on its own, first. */

@@ -49,10 +49,38 @@ public record MaskRcnnConfig(Neck neck, RpnHead rpnHead, RoiExtractor bboxRoiExt
         return parse(model(tree(file), file), file.getFileName().toString());
     }
 
+    /** Whether a config's JSON (case.json or released config) describes a Mask R-CNN. */
+    public static boolean describes(JsonNode root) {
+        JsonNode m = root.has("config") ? root.path("config").path("model") : root.path("model");
+        return m.path("type").asText("").equals("MaskRCNN");
+    }
+
     /** case.json's {@code img_metas}. */
     public static List<ImageMeta> imageMetas(Path caseJson) {
-        String src = caseJson.getFileName().toString();
-        JsonNode metas = tree(caseJson).get("img_metas");
+        return imageMetas(tree(caseJson), caseJson.getFileName().toString());
+    }
+
+    /**
+     * The {@code img_metas} of a case.json; where there are none (a released config), each of the
+     * {@code batch} images is taken as is: {@code height × width}, unscaled.
+     */
+    public static List<ImageMeta> imageMetas(JsonNode root, String src, int batch, int height, int width) {
+        if (root.has("img_metas")) {
+            List<ImageMeta> metas = imageMetas(root, src);
+            if (metas.size() != batch) {
+                throw new ConfigException(src + ": img_metas: " + metas.size() + " images, but the input holds " + batch);
+            }
+            return metas;
+        }
+        List<ImageMeta> out = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            out.add(new ImageMeta(height, width, height, width, height, width, new float[] {1, 1, 1, 1}));
+        }
+        return out;
+    }
+
+    private static List<ImageMeta> imageMetas(JsonNode root, String src) {
+        JsonNode metas = root.get("img_metas");
         if (metas == null || !metas.isArray()) {
             throw new ConfigException(src + ": img_metas: expected a list");
         }

@@ -247,15 +247,27 @@ public record MaskRcnnConfig(Neck neck, RpnHead rpnHead, RoiExtractor bboxRoiExt
             return v == null || v.isNull() ? null : v;
         }
 
-        int integer(String key, int dflt) {
+        /**
+         * The value at {@code key} converted, or {@code dflt} where absent (null: required); a value of the
+         * wrong kind fails naming the key and what was expected.
+         */
+        private <T> T get(String key, T dflt, java.util.function.Predicate<JsonNode> ok, String expected,
+                java.util.function.Function<JsonNode, T> convert) {
             JsonNode v = value(key);
             if (v == null) {
+                if (dflt == null) {
+                    throw new ConfigException(where + "." + key + ": missing");
+                }
                 return dflt;
             }
-            if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-                throw new ConfigException(where + "." + key + ": expected an integer, got " + v);
+            if (!ok.test(v)) {
+                throw new ConfigException(where + "." + key + ": expected " + expected + ", got " + v);
             }
-            return v.asInt();
+            return convert.apply(v);
+        }
+
+        int integer(String key, int dflt) {
+            return get(key, dflt, v -> v.isIntegralNumber() && v.canConvertToInt(), "an integer", JsonNode::asInt);
         }
 
         int positive(String key) {
@@ -266,80 +278,62 @@ public record MaskRcnnConfig(Neck neck, RpnHead rpnHead, RoiExtractor bboxRoiExt
             return v;
         }
 
+        /** A number; {@code dflt} NaN makes it required. */
         double number(String key, double dflt) {
-            JsonNode v = value(key);
-            if (v == null) {
-                if (Double.isNaN(dflt)) {
-                    throw new ConfigException(where + "." + key + ": missing");
-                }
-                return dflt;
-            }
-            if (!v.isNumber()) {
-                throw new ConfigException(where + "." + key + ": expected a number, got " + v);
-            }
-            return v.asDouble();
+            return get(key, Double.isNaN(dflt) ? null : dflt, JsonNode::isNumber, "a number", JsonNode::asDouble);
         }
 
         boolean bool(String key, boolean dflt) {
-            JsonNode v = value(key);
-            if (v == null) {
-                return dflt;
-            }
-            if (!v.isBoolean()) {
-                throw new ConfigException(where + "." + key + ": expected true or false, got " + v);
-            }
-            return v.asBoolean();
+            return get(key, dflt, JsonNode::isBoolean, "true or false", JsonNode::asBoolean);
         }
 
         String text(String key, String dflt) {
-            JsonNode v = value(key);
-            return v == null ? dflt : v.asText();
+            return get(key, dflt, JsonNode::isValueNode, "a string", JsonNode::asText);
         }
 
         int[] ints(String key, int[] dflt) {
-            JsonNode v = value(key);
+            double[] v = list(key, dflt == null, true);
+            return v == null ? dflt : java.util.Arrays.stream(v).mapToInt(d -> (int) d).toArray();
+        }
+
+        float[] floats(String key, float[] dflt) {
+            double[] v = list(key, dflt == null, false);
             if (v == null) {
-                if (dflt == null) {
-                    throw new ConfigException(where + "." + key + ": missing");
-                }
                 return dflt;
             }
-            if (v.isIntegralNumber()) {
-                return new int[] {v.asInt()};
-            }
-            if (!v.isArray() || v.isEmpty()) {
-                throw new ConfigException(where + "." + key + ": expected a list of integers, got " + v);
-            }
-            int[] out = new int[v.size()];
-            for (int i = 0; i < out.length; i++) {
-                if (!v.get(i).isIntegralNumber()) {
-                    throw new ConfigException(where + "." + key + "[" + i + "]: expected an integer, got " + v.get(i));
-                }
-                out[i] = v.get(i).asInt();
+            float[] out = new float[v.length];
+            for (int i = 0; i < v.length; i++) {
+                out[i] = (float) v[i];
             }
             return out;
         }
 
-        float[] floats(String key, float[] dflt) {
+        /** A number or a non-empty list of numbers (integers where {@code integral}); null where absent and optional. */
+        private double[] list(String key, boolean required, boolean integral) {
             JsonNode v = value(key);
             if (v == null) {
-                if (dflt == null) {
+                if (required) {
                     throw new ConfigException(where + "." + key + ": missing");
                 }
-                return dflt;
+                return null;
             }
-            if (v.isNumber()) {
-                return new float[] {(float) v.asDouble()};
-            }
-            if (!v.isArray() || v.isEmpty()) {
-                throw new ConfigException(where + "." + key + ": expected a list of numbers, got " + v);
-            }
-            float[] out = new float[v.size()];
-            for (int i = 0; i < out.length; i++) {
-                if (!v.get(i).isNumber()) {
-                    throw new ConfigException(where + "." + key + "[" + i + "]: expected a number, got " + v.get(i));
+            String kind = integral ? "an integer" : "a number";
+            if (!v.isArray()) {
+                if (integral ? !v.isIntegralNumber() : !v.isNumber()) {
+                    throw new ConfigException(where + "." + key + ": expected " + kind + " or a list of them, got " + v);
                 }
-                out[i] = (float) v.get(i).asDouble();
+                return new double[] {v.asDouble()};
+            }
+            if (v.isEmpty()) {
+                throw new ConfigException(where + "." + key + ": expected a non-empty list, got []");
+            }
+            double[] out = new double[v.size()];
+            for (int i = 0; i < out.length; i++) {
+                JsonNode e = v.get(i);
+                if (integral ? !e.isIntegralNumber() : !e.isNumber()) {
+                    throw new ConfigException(where + "." + key + "[" + i + "]: expected " + kind + ", got " + e);
+                }
+                out[i] = e.asDouble();
             }
             return out;
         }

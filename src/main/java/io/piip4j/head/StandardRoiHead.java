@@ -40,6 +40,13 @@ public final class StandardRoiHead extends Module {
             TestConfigs.Rcnn cfg, StageSink sink) {
         float[] rois = SingleRoiExtractor.toRois(proposals, 5);
         int n = rois.length / 5;
+        if (n == 0) { // no proposal in any image: nothing to classify
+            List<Detections> none = new ArrayList<>();
+            for (int img = 0; img < proposals.size(); img++) {
+                none.add(new Detections(0, new float[0], new int[0], 0, 0, null));
+            }
+            return maskHead == null ? none : withMasks(feats, none, metas, rescale, cfg, sink);
+        }
         Tensor roiFeats = bboxRoiExtractor.forward(feats, rois, n);
         if (sink.active()) {
             sink.put("bbox_roi_feats_first32", Tensors.toNdArray(roiFeats.narrow(0, 0, Math.min(32, n))));

@@ -44,17 +44,21 @@ public final class Fpn extends Module {
     private final boolean reluBeforeExtraConvs;
 
     /**
-     * @param endLevel the last backbone level used, exclusive; -1 for all
+     * @param endLevel the last backbone level used, inclusive, as mmdetection 2.25's {@code end_level};
+     *                 -1 for all. Short of the last level, {@code numOuts} must equal the levels used.
      */
     public Fpn(int[] inChannels, int outChannels, int numOuts, int startLevel, int endLevel, ExtraSource extra,
             boolean reluBeforeExtraConvs) {
-        int backboneEnd = endLevel == -1 ? inChannels.length : endLevel;
-        if (startLevel < 0 || backboneEnd > inChannels.length || backboneEnd <= startLevel) {
+        int inputs = inChannels.length;
+        boolean toLast = endLevel == -1 || endLevel == inputs - 1;
+        int backboneEnd = toLast ? inputs : endLevel + 1;
+        if (startLevel < 0 || backboneEnd > inputs || backboneEnd <= startLevel) {
             throw new IllegalArgumentException("FPN: start_level " + startLevel + ", end_level " + endLevel + " for "
-                    + inChannels.length + " inputs");
+                    + inputs + " inputs");
         }
-        if (numOuts < backboneEnd - startLevel) {
-            throw new IllegalArgumentException("FPN: num_outs " + numOuts + " is below the " + (backboneEnd - startLevel) + " used levels");
+        if (toLast ? numOuts < backboneEnd - startLevel : numOuts != backboneEnd - startLevel) {
+            throw new IllegalArgumentException("FPN: num_outs " + numOuts + " for the " + (backboneEnd - startLevel)
+                    + " levels used" + (toLast ? "" : " (end_level short of the last input allows no extra level)"));
         }
         this.startLevel = startLevel;
         this.endLevel = backboneEnd;

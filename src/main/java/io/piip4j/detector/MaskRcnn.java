@@ -94,7 +94,12 @@ public final class MaskRcnn extends Module {
     public static MaskRcnn load(Path configFile, Map<String, NdArray> stateDict, String source) {
         MaskRcnnConfig cfg = MaskRcnnConfig.read(configFile);
         PiipConfig backboneCfg = ConfigReader.read(configFile);
-        MaskRcnn model = new MaskRcnn(backboneCfg, cfg);
+        MaskRcnn model;
+        try {
+            model = new MaskRcnn(backboneCfg, cfg);
+        } catch (IllegalArgumentException e) { // a size the config gives that the layers cannot take
+            throw new ConfigException(configFile.getFileName() + ": model: " + e.getMessage(), e);
+        }
         try {
             checkClassCount(model, stateDict, source);
             StateDictLoader.load(model, stateDict, true, source);

@@ -40,4 +40,17 @@ class ForwardDetectorTest {
         }
         assertFalse(Files.exists(tmp.resolve("output_0.npy")));
     }
+
+    @Test
+    void anotherClassCountIsOneLineNamingKeyAndShapes() throws Exception {
+        Path dir = Golden.require().resolve("maskrcnn_det3_deit_window_b2_c");
+        String json = Files.readString(dir.resolve("case.json")).replace("\"num_classes\": 80", "\"num_classes\": 90");
+        Path config = Files.writeString(tmp.resolve("case.json"), json);
+        CliRun run = CliRun.of("forward", "--config", config.toString(), "--weights", dir.resolve("weights.pth").toString(),
+                "--input", dir.resolve("io.pth").toString(), "--output-dir", tmp.resolve("out").toString());
+        assertEquals(1, run.exitCode(), run.err());
+        assertEquals("piip: weights.pth: roi_head.bbox_head.fc_cls.weight has shape [81, 64] in the checkpoint but [91, 64]"
+                + " in the model (num_classes 90 in the config)", run.err().strip());
+        assertFalse(Files.exists(tmp.resolve("out")));
+    }
 }

@@ -19,6 +19,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code piip bench}: forward latency, throughput, achieved GFLOP/s and memory, with random weights. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
+        header = "Time a model's forward pass (random weights): latency, images/s, GFLOP/s, memory, matmul peak.",
+        footer = {"", "Example:", "  piip bench piip-tsb-cls-368 --dtype bf16 --profile"},
         description = "Time forward passes (random weights) and the machine's matmul peak in the same run.")
 final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME|CONFIG", description = "Zoo name or config file.")

@@ -12,6 +12,10 @@ final class CheckpointOptions {
                     + "Calling it builds an inert map of its arguments: nothing runs. Only for files you trust.")
     List<String> trustedGlobals = new ArrayList<>();
 
+    @Option(names = "--download", description = "Where --weights names a zoo model not in the cache yet, download its official "
+            + "checkpoint first (with progress; resumable). Same as PIIP4J_DOWNLOAD=1.")
+    boolean download;
+
     PthReader.Options options() {
         return PthReader.Options.DEFAULT.trust(trustedGlobals);
     }

@@ -27,13 +27,15 @@ import picocli.CommandLine.Parameters;
  * built-in Fashion-MNIST PIIP shipped in the jar (any image is brought to 28×28 grey first).
  */
 @Command(name = "classify", mixinStandardHelpOptions = true,
+        header = "Classify images: top-k classes with probabilities.",
+        footer = {"", "Examples:", "  piip classify examples/fashion-mnist-ankle-boot.png", "  piip classify --config piip-tsb-cls-368 --weights piip-tsb-cls-368 --top 5 cat.jpg"},
         description = {"Classify images (JPEG, PNG, BMP, GIF) with a PIIP classification model.",
             "Without --config/--weights: the built-in Fashion-MNIST model (10 clothing classes; any size, grey or colour)."})
 final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--config", description = "Classification config (JSON); omit with --weights for the built-in Fashion-MNIST model.")
     String config;
 
-    @Option(names = "--weights", description = "Checkpoint: PyTorch (.pth) or .safetensors.")
+    @Option(names = "--weights", description = "Checkpoint: PyTorch (.pth) or .safetensors, or a zoo name (its official checkpoint from the cache; see piip fetch, --download).")
     Path weights;
 
     @Option(names = "--invert", defaultValue = "auto",
@@ -83,7 +85,7 @@ final class ClassifyCommand implements Callable<Integer> {
             }
             return 0;
         }
-        try (PiipModel model = PiipModel.load(Inputs.config(config), Inputs.existing(weights, "weights file"), true,
+        try (PiipModel model = PiipModel.load(Inputs.config(config), Inputs.weights(weights, checkpoint), true,
                 checkpoint.options())) {
             runtime.apply(model);
             ImageClassifier classifier = model.newClassifier();

@@ -27,6 +27,8 @@ import picocli.CommandLine.Spec;
  * equal to pycocotools' COCOeval (and, with {@code --mmdet}, to mmdetection 2.x's evaluate).
  */
 @Command(name = "coco-eval", mixinStandardHelpOptions = true,
+        header = "COCO box/mask AP and AR of a results file, equal to pycocotools.",
+        footer = {"", "Example:", "  piip coco-eval --ann instances_val2017.json --results bbox_results.json --iou-type bbox"},
         description = {"COCO detection metrics (AP, AP50, AP75, APs/m/l, AR1/10/100, ARs/m/l) of a results file, "
                 + "equal to pycocotools' COCOeval; prints its 12-line summary.",
             "--mmdet uses mmdetection 2.x's settings (maxDets 100/300/1000; for masks the results' boxes are dropped "

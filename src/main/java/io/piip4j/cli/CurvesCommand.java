@@ -13,6 +13,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code piip curves}: the training curves of several runs in one picture. */
 @Command(name = "curves", mixinStandardHelpOptions = true,
+        header = "Plot training curves of 'piip train' runs (PNG).",
+        footer = {"", "Example:", "  piip curves runs/piip runs/vit --out curves.png"},
         description = "Plot test accuracy and training loss per epoch of 'piip train' runs side by side (PNG).")
 final class CurvesCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "RUN", description = "Output folders of 'piip train' (each holds history.json).")

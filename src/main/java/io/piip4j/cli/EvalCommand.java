@@ -26,6 +26,8 @@ import picocli.CommandLine.Spec;
  * folder, with a per-class table and, with {@code --out}, every prediction in a JSON file.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
+        header = "Top-1/top-5 accuracy of a classifier over an ImageNet-style folder.",
+        footer = {"", "Example:", "  piip eval --config piip-tsb-cls-368 --weights piip-tsb-cls-368 --data imagenet/val --limit 1000"},
         description = {"Top-1/top-5 accuracy of a PIIP classification model over an ImageNet-style folder "
                 + "(one sub-folder per class, classes numbered in sorted folder order), with a per-class table.",
             "Detectors and segmentors are not available yet: evaluate their outputs with coco-eval / seg-eval."})
@@ -36,7 +38,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "Classification config (JSON) or zoo name.")
     String config;
 
-    @Option(names = "--weights", required = true, description = "Checkpoint: PyTorch (.pth) or .safetensors.")
+    @Option(names = "--weights", required = true, description = "Checkpoint: PyTorch (.pth) or .safetensors, or a zoo name (its official checkpoint from the cache; see piip fetch, --download).")
     Path weights;
 
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Validation folder: DIR/<class>/<image>.")
@@ -73,7 +75,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         LabelledImages all = LabelledImages.list(data);
         LabelledImages set = limit == null ? all : all.limit(limit);
-        try (PiipModel model = PiipModel.load(cfg, Inputs.existing(weights, "weights file"), true, checkpoint.options())) {
+        try (PiipModel model = PiipModel.load(cfg, Inputs.weights(weights, checkpoint), true, checkpoint.options())) {
             runtime.apply(model);
             ImageClassifier classifier = model.newClassifier();
             int numClasses = classifier.labels().size();

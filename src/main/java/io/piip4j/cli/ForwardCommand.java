@@ -24,13 +24,15 @@ import picocli.CommandLine.Option;
 
 /** {@code piip forward}: one forward pass on a given input tensor, outputs as .npy. */
 @Command(name = "forward", mixinStandardHelpOptions = true,
+        header = "Run a model on an input tensor and write its outputs as .npy files.",
+        footer = {"", "Examples:", "  piip forward --config ../shared/golden/cls3_deit_merged/case.json --weights ../shared/golden/cls3_deit_merged/weights.pth \\", "      --input ../shared/golden/cls3_deit_merged/io.pth --output-dir out"},
         description = "Run the model on an input tensor and write each output as output_<i>.npy (float32);"
                 + " a whole Mask R-CNN checkpoint writes det_bboxes_<i>.npy, det_labels_<i>.npy and masks_<i>.npy per image.")
 final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "case.json, released config or backbone config (JSON).")
     String config;
 
-    @Option(names = "--weights", required = true, description = "Checkpoint: PyTorch (.pth) or .safetensors.")
+    @Option(names = "--weights", required = true, description = "Checkpoint: PyTorch (.pth) or .safetensors, or a zoo name (its official checkpoint from the cache; see piip fetch, --download).")
     Path weights;
 
     @Option(names = "--input", required = true, description = ".npy, or .pth holding a tensor or a dict with key 'input'.")
@@ -49,14 +51,15 @@ final class ForwardCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         runtime.check();
         NdArray x = Inputs.tensor(input, checkpoint.options());
+        Path weightsFile = Inputs.weights(weights, checkpoint);
         ConfigSource source = Inputs.source(config);
         if (source.file() != null && MaskRcnnConfig.describes(source.json())) {
-            Map<String, NdArray> stateDict = Checkpoints.readStateDict(Inputs.existing(weights, "weights file"), checkpoint.options());
+            Map<String, NdArray> stateDict = Checkpoints.readStateDict(weightsFile, checkpoint.options());
             if (MaskRcnn.isWholeModel(stateDict)) {
-                return detect(source, stateDict, x);
+                return detect(source, stateDict, weightsFile.getFileName().toString(), x);
             }
         }
-        try (PiipModel model = PiipModel.load(Inputs.config(config), Inputs.existing(weights, "weights file"), true,
+        try (PiipModel model = PiipModel.load(Inputs.config(config), weightsFile, true,
                 checkpoint.options())) {
             if (x.dtype() != io.piip4j.weights.DType.FLOAT32) {
                 x = NdArray.ofFloats(x.toFloats(), x.shape());
@@ -81,7 +84,7 @@ final class ForwardCommand implements Callable<Integer> {
      * x1 y1 x2 y2 score, original-image pixels), {@code det_labels_<i>.npy} (int64) and
      * {@code masks_<i>.npy} (n × H × W uint8, 0/1), using case.json's {@code img_metas} where present.
      */
-    private int detect(ConfigSource source, Map<String, NdArray> stateDict, NdArray x) throws Exception {
+    private int detect(ConfigSource source, Map<String, NdArray> stateDict, String weightsName, NdArray x) throws Exception {
         if (!runtime.device.equals("cpu") || !runtime.dtype.equals("fp32")) {
             throw new IllegalArgumentException("--device/--dtype: the Mask R-CNN detector runs in float32 on the CPU for now");
         }
@@ -95,7 +98,7 @@ final class ForwardCommand implements Callable<Integer> {
             x = NdArray.ofFloats(x.toFloats(), s);
         }
         List<Detections> dets;
-        try (MaskRcnn model = MaskRcnn.load(source.file(), stateDict, weights.getFileName().toString())) {
+        try (MaskRcnn model = MaskRcnn.load(source.file(), stateDict, weightsName)) {
             dets = model.detect(x, metas, true);
         }
         Files.createDirectories(outputDir);

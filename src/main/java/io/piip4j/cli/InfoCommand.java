@@ -25,6 +25,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code piip info}: the model's structure, parameters and FLOPs, from the config alone. */
 @Command(name = "info", mixinStandardHelpOptions = true,
+        header = "Parameters and FLOPs of a model from its config, or this machine's engine (--system).",
+        footer = {"", "Examples:", "  piip info piip-tsb-maskrcnn-1120-896-448 --input 800x1333", "  piip info --system"},
         description = {"Parameters and FLOPs (multiply-adds) per branch, per interaction stage, for merging/outputs and "
                 + "in total, computed from the config alone (no weights are allocated).",
             "FLOPs in three conventions: authors-det (mmdetection/get_flops_det.py: the dense backbone as trained), "

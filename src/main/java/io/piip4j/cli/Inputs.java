@@ -65,6 +65,21 @@ final class Inputs {
         }
     }
 
+    /**
+     * The checkpoint {@code --weights} names: a file, or a zoo model's name — its official checkpoint
+     * from the cache, downloaded first where {@code --download} (or PIIP4J_DOWNLOAD=1) allows it.
+     */
+    static Path weights(Path spec, CheckpointOptions options) {
+        if (Files.isRegularFile(spec)) {
+            return spec;
+        }
+        String name = spec.toString();
+        if (io.piip4j.zoo.Zoo.find(name).isPresent()) {
+            return io.piip4j.hub.Hub.resolve(name, options.download, System.err);
+        }
+        throw new IllegalArgumentException(spec + ": no such weights file (nor a zoo model name: 'piip zoo' lists them)");
+    }
+
     static Path existing(Path p, String what) {
         if (!Files.isRegularFile(p)) {
             throw new IllegalArgumentException(p + ": no such " + what);

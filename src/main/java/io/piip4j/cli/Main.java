@@ -5,18 +5,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code piip}: the command line of piip4j. */
-@Command(name = "piip", mixinStandardHelpOptions = true, version = "piip4j 0.1.0",
+@Command(name = "piip", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         description = "Parameter-Inverted Image Pyramid Networks on the JVM.",
-        subcommands = {ForwardCommand.class, ClassifyCommand.class, InfoCommand.class, TrainCommand.class, InitCommand.class,
-            CurvesCommand.class, ZooCommand.class, BenchCommand.class, CocoEvalCommand.class, SegEvalCommand.class, EvalCommand.class})
-public final class Main implements Runnable {
+        footer = {"", "'piip help COMMAND' or 'piip COMMAND --help' describes a command.",
+            "Example: piip classify examples/fashion-mnist-ankle-boot.png"},
+        subcommands = {CommandLine.HelpCommand.class, ForwardCommand.class, ClassifyCommand.class, InfoCommand.class, TrainCommand.class, InitCommand.class,
+            CurvesCommand.class, ZooCommand.class, FetchCommand.class, BenchCommand.class, CocoEvalCommand.class, SegEvalCommand.class, EvalCommand.class})
+public final class Main implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces on errors.")
     boolean verbose;
 
+    /** {@code piip} without a command: the commands, on stderr, and the usage-error exit code. */
     @Override
-    public void run() {
-        new CommandLine(this).usage(System.out);
+    public Integer call() {
+        new CommandLine(this).usage(System.err);
+        return 2;
     }
 
     public static void main(String[] args) {

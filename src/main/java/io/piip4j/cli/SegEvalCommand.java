@@ -27,6 +27,8 @@ import picocli.CommandLine.Spec;
  * name, equal to mmsegmentation 0.27.
  */
 @Command(name = "seg-eval", mixinStandardHelpOptions = true,
+        header = "mIoU / mAcc / aAcc of PNG class maps, equal to mmsegmentation 0.27.",
+        footer = {"", "Example:", "  piip seg-eval --pred preds/ --labels annotations/validation --num-classes 150 --reduce-zero-label"},
         description = {"Semantic-segmentation metrics (per-class IoU and Acc, mIoU, mAcc, aAcc) equal to mmsegmentation 0.27, "
                 + "over single-channel PNG class maps paired by file name."})
 final class SegEvalCommand implements Callable<Integer> {

@@ -14,6 +14,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code piip train}: trains a PIIP classifier (or the single-branch ViT baseline) from a recipe. */
 @Command(name = "train", mixinStandardHelpOptions = true,
+        header = "Train or fine-tune a classifier from a recipe (JSON), resumable.",
+        footer = {"", "Example:", "  piip train recipes/fashion-mnist/piip-tiny.json --out runs/piip"},
         description = {"Train a classification model from a recipe (JSON): AdamW, cosine schedule with warm-up,",
             "layer-wise lr decay, drop path, label smoothing, gradient clipping; evaluation and a checkpoint",
             "every epoch and on Ctrl-C. Writes OUT/checkpoint.pth, OUT/history.json, OUT/curves.png, OUT/model.pth."})

@@ -20,10 +20,12 @@ import picocli.CommandLine.Option;
 
 /** {@code piip zoo}: the released models, their published figures and ours. */
 @Command(name = "zoo", mixinStandardHelpOptions = true,
+        header = "The released PIIP models by name, with published accuracy and cost.",
+        footer = {"", "Examples:", "  piip zoo", "  piip zoo --plot zoo.png"},
         description = {"The released PIIP models by name (use a name wherever a config is asked for), with their "
                 + "published accuracy, #Param and #FLOPs, our count in the convention that reproduces each published "
                 + "figure (and its deviation), and the true FLOPs of the forward pass as built.",
-            "Weights are not shipped: download the checkpoint named in --json's 'checkpoint'."})
+            "Weights are not shipped: 'piip fetch NAME' downloads a model's official checkpoint into the cache."})
 final class ZooCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;

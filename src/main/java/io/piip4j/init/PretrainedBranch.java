@@ -55,7 +55,7 @@ public final class PretrainedBranch {
         for (Map.Entry<String, NdArray> e : c.tensors().entrySet()) {
             NdArray a = e.getValue();
             Tensor t = Tensors.fromNdArray(a);
-            if (t.scalar_type() != ScalarType.Float) {
+            if (t.scalar_type().value != ScalarType.Float.value) {
                 Tensor f = t.to(ScalarType.Float);
                 t.close();
                 t = f;

@@ -126,7 +126,7 @@ public final class TrainCheckpoint {
             }
             try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
                 Tensor src = Tensors.fromNdArray(a);
-                e.getValue().get().copy_(src.scalar_type() == ScalarType.Float ? src : src.to(ScalarType.Float));
+                e.getValue().get().copy_(src.scalar_type().value == ScalarType.Float.value ? src : src.to(ScalarType.Float));
             }
         }
         try {

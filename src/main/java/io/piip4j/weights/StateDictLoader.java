@@ -49,7 +49,7 @@ public final class StateDictLoader {
             NdArray a = stateDict.get(e.getKey());
             if (a != null && Arrays.equals(a.shape(), e.getValue().shape())) {
                 Tensor t = Tensors.fromNdArray(a);
-                if (t.scalar_type() != ScalarType.Float) {
+                if (t.scalar_type().value != ScalarType.Float.value) {
                     Tensor f = t.to(ScalarType.Float);
                     t.close();
                     t = f;

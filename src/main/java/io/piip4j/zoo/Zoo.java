@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.piip4j.count.Convention;
 import io.piip4j.count.ModelTask;
+import io.piip4j.hub.Hub;
 import io.piip4j.predict.PiipModel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,8 +28,9 @@ import java.util.Optional;
  * }
  * }</pre>
  *
- * Weights are not shipped: the user points at the checkpoint they downloaded
- * ({@link ZooModel#checkpoint()} names the official file).
+ * Weights are not shipped: {@link #fetch} downloads a model's official checkpoint into the local
+ * cache (only when asked), {@link #load(String)} loads it from there, and
+ * {@link #load(String, Path)} loads a checkpoint the user has.
  */
 public final class Zoo {
     private static final List<ZooModel> MODELS = read();
@@ -47,6 +49,21 @@ public final class Zoo {
     /** The model of that name; an unknown name fails with the closest names. */
     public static ZooModel get(String name) {
         return find(name).orElseThrow(() -> new IllegalArgumentException(unknown(name)));
+    }
+
+    /**
+     * Builds the zoo model and loads its official checkpoint from the cache ({@code piip fetch NAME}
+     * or {@link #fetch} puts it there); fails with how to get it where it is not downloaded yet.
+     */
+    public static PiipModel load(String name) {
+        get(name);
+        return load(name, Hub.resolve(name, false, null));
+    }
+
+    /** Downloads the zoo model's official checkpoint into the cache unless it is there (progress on stderr); its path. */
+    public static Path fetch(String name) {
+        get(name);
+        return Hub.fetch(name, null, System.err);
     }
 
     /** Builds the zoo model and loads the user's checkpoint into it, strictly. */

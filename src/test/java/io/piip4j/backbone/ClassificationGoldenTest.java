@@ -9,6 +9,7 @@ import io.piip4j.config.PiipConfig;
 import io.piip4j.tensor.Inference;
 import io.piip4j.tensor.Tensors;
 import io.piip4j.testing.Golden;
+import io.piip4j.testing.RunsGolden;
 import io.piip4j.weights.LoadReport;
 import io.piip4j.weights.NdArray;
 import io.piip4j.weights.PthReader;
@@ -20,10 +21,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every classification case built by the official code agrees with our port within the README's bound. */
+@RunsGolden("cls*")
 class ClassificationGoldenTest {
 
     static Stream<String> cases() {
-        return Golden.caseNames("cls");
+        return Golden.claimed(ClassificationGoldenTest.class);
     }
 
     @ParameterizedTest(name = "{0}")

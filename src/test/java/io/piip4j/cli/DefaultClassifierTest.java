@@ -4,26 +4,39 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The README's first command: {@code piip classify examples/fashion-mnist-ankle-boot.png} with the
- * built-in Fashion-MNIST PIIP, and the same picture as an RGB photo-like image (dark boot on white,
- * larger) classified the same way through auto-inversion and resizing.
+ * built-in Fashion-MNIST PIIP prints exactly the output README.md and docs/training.md show (read
+ * from them, so they cannot drift apart); the same picture as an RGB photo-like image (dark boot on
+ * white, larger) is classified the same way through auto-inversion and resizing.
  */
 class DefaultClassifierTest {
     @TempDir
     Path dir;
 
-    @Test
-    void shippedExampleIsAnAnkleBoot() {
-        CliRun r = CliRun.of("classify", "--top", "3", "examples/fashion-mnist-ankle-boot.png");
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"README.md", "docs/training.md"})
+    void shippedExamplePrintsWhatTheDocumentsShow(String doc) throws Exception {
+        CliRun r = CliRun.of("classify", "examples/fashion-mnist-ankle-boot.png");
         assertEquals(0, r.exitCode(), r.err());
-        String[] lines = r.out().strip().split("\n");
-        assertTrue(lines[1].contains("Ankle boot (9)"), r.out());
+        assertEquals(exampleOutput(Files.readString(Path.of(doc))), r.out().strip(), doc);
+    }
+
+    /** The document's code block that shows the first command's output (it starts with the image's path). */
+    private static String exampleOutput(String doc) {
+        Matcher m = Pattern.compile("```\n(examples/fashion-mnist-ankle-boot\\.png\n.*?)```", Pattern.DOTALL).matcher(doc);
+        assertTrue(m.find(), "no example output block");
+        return m.group(1).strip();
     }
 
     @Test

@@ -1,19 +1,30 @@
 package io.piip4j.cli;
 
+import static io.piip4j.testing.ArrayAsserts.assertSameArray;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.piip4j.tensor.Tensors;
+import io.piip4j.testing.Close;
 import io.piip4j.testing.Golden;
+import io.piip4j.weights.DType;
 import io.piip4j.weights.NdArray;
 import io.piip4j.weights.Npy;
 import io.piip4j.weights.PthReader;
+import io.piip4j.weights.PthWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code piip forward} reproduces the golden outputs from every checkpoint layout, and rejects bad input cleanly. */
@@ -51,29 +62,54 @@ class ForwardCommandTest {
         Golden.assertAgrees(expectedOutput(), Npy.read(tmp.resolve("output_0.npy")), "npy input");
     }
 
-    /** Half-precision files must give exactly what float32 weights rounded to that type give. */
+    /**
+     * A half-precision fixture (checkpoints.json: "cls3_deit_merged weights stored as float16 /
+     * bfloat16") holds exactly the fp32 golden weights rounded by libtorch to that type (bit for bit),
+     * and {@code piip forward} with it gives what it gives with those rounded weights in float32.
+     */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"cls_fp16.pth", "cls_bf16.pth"})
-    void halfPrecisionCheckpointsEqualRoundedWeights(String file) {
-        Map<String, NdArray> half = PthReader.readStateDict(Golden.require().resolve("checkpoints").resolve(file));
+    @CsvSource({"cls_fp16.pth, float16", "cls_bf16.pth, bfloat16"})
+    void halfPrecisionCheckpointsEqualRoundedWeights(String file, String type) throws Exception {
+        Path fixture = Golden.file("checkpoints", file);
+        String what = new ObjectMapper().readTree(Golden.file("checkpoints", "checkpoints.json").toFile()).path(file).asText();
+        assertTrue(what.startsWith("cls3_deit_merged weights stored as " + type), what);
+        ScalarType half = type.equals("float16") ? ScalarType.Half : ScalarType.BFloat16;
+
         Map<String, NdArray> full = PthReader.readStateDict(caseDir().resolve("weights.pth"));
-        assertEquals(full.keySet(), half.keySet());
-        Path out = tmp.resolve("half");
-        CliRun run = CliRun.of("forward", "--config", caseDir().resolve("case.json").toString(), "--weights",
-                Golden.require().resolve("checkpoints").resolve(file).toString(), "--input",
-                caseDir().resolve("io.pth").toString(), "--output-dir", out.toString());
-        assertEquals(0, run.exitCode(), run.err());
-        NdArray got = Npy.read(out.resolve("output_0.npy"));
-        // same model, weights stored in half precision: close to the fp32 reference but not equal
-        NdArray ref = expectedOutput();
-        float[] a = got.toFloats();
-        float[] e = ref.toFloats();
-        double maxDiff = 0;
-        for (int i = 0; i < a.length; i++) {
-            maxDiff = Math.max(maxDiff, Math.abs(a[i] - e[i]));
+        Map<String, NdArray> stored = PthReader.readStateDict(fixture);
+        assertEquals(full.keySet(), stored.keySet());
+        Map<String, NdArray> roundedFp32 = new LinkedHashMap<>();
+        for (Map.Entry<String, NdArray> e : full.entrySet()) {
+            String k = e.getKey();
+            if (e.getValue().dtype() != DType.FLOAT32) {
+                assertSameArray(e.getValue(), stored.get(k), k); // integer buffers are not rounded
+                roundedFp32.put(k, e.getValue());
+                continue;
+            }
+            // libtorch's rounding, not the reader's conversion: compare the stored 16-bit patterns
+            try (Tensor f = Tensors.fromNdArray(e.getValue()); Tensor h = f.to(half); Tensor back = h.to(ScalarType.Float)) {
+                assertSameArray(Tensors.toNdArray(h), stored.get(k), file + " " + k);
+                roundedFp32.put(k, Tensors.toNdArray(back));
+            }
         }
-        assertTrue(maxDiff > 0, "half-precision weights cannot reproduce fp32 outputs bit for bit");
-        assertTrue(maxDiff < (file.contains("bf16") ? 0.1 : 0.01), "max diff " + maxDiff);
+
+        Path rounded = tmp.resolve("rounded.pth");
+        PthWriter.write(rounded, roundedFp32);
+        NdArray fromHalf = forward(fixture, tmp.resolve("half"));
+        NdArray fromRounded = forward(rounded, tmp.resolve("rounded"));
+        try (Tensor a = Tensors.fromNdArray(fromHalf); Tensor b = Tensors.fromNdArray(fromRounded)) {
+            double err = Close.maxRelative(a, b); // both run float32 on the same values: 0 here
+            assertTrue(err <= 1e-6, file + ": forward differs from the rounded fp32 weights' by " + err);
+        }
+        // and rounding is visible: the outputs are not the fp32 reference's
+        assertFalse(Arrays.equals(expectedOutput().toFloats(), fromHalf.toFloats()), file + " gave the fp32 outputs");
+    }
+
+    private NdArray forward(Path weights, Path out) {
+        CliRun run = CliRun.of("forward", "--config", caseDir().resolve("case.json").toString(), "--weights", weights.toString(),
+                "--input", caseDir().resolve("io.pth").toString(), "--output-dir", out.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        return Npy.read(out.resolve("output_0.npy"));
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.piip4j.config.ConfigException;
 import io.piip4j.head.Detections;
 import io.piip4j.head.ImageMeta;
 import io.piip4j.testing.Golden;
+import io.piip4j.testing.RunsGolden;
 import io.piip4j.weights.NdArray;
 import io.piip4j.weights.PthReader;
 import java.nio.file.Path;
@@ -30,13 +31,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * same detections (boxes within the bound, labels, order) and each mask differing from the
  * reference in at most 0.5% of its pixels.
  */
+@RunsGolden("maskrcnn_*")
 class MaskRcnnGoldenTest {
     private static final String[] STAGES = {"backbone", "neck", "rpn_cls_score", "rpn_bbox_pred", "proposals",
         "bbox_roi_feats_first32", "rcnn_cls_score", "rcnn_bbox_pred", "det_bboxes", "det_labels", "mask_roi_feats_first8",
         "mask_logits"};
 
     static Stream<String> cases() {
-        return Golden.caseNames("maskrcnn");
+        return Golden.claimed(MaskRcnnGoldenTest.class);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.piip4j.testing.Golden;
+import io.piip4j.testing.RunsGolden;
 import io.piip4j.weights.NdArray;
 import io.piip4j.weights.PthReader;
 import java.nio.ByteBuffer;
@@ -27,15 +28,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  * rounding), the shared-table layout expanded to every block, index buffers recomputed by the
  * module, everything else bit for bit, and the same skipped / unexpected / missing keys.
  */
+@RunsGolden("init/init_beit_*")
 class BeitInitGoldenTest {
     static Stream<String> cases() {
-        return Stream.of("init_beit_det", "init_beit_det_shared");
+        return Golden.claimed(BeitInitGoldenTest.class);
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void reproducesEveryKey(String name) throws Exception {
-        Path dir = Golden.file("init", name);
+        Path dir = Golden.file(name);
         ObjectMapper json = new ObjectMapper();
         JsonNode kw = json.readTree(dir.resolve("branch_config.json").toFile()).get("constructor_kwargs");
         JsonNode report = json.readTree(dir.resolve("loaded_report.json").toFile());

@@ -6,12 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.piip4j.backbone.Branch;
+import io.piip4j.backbone.DeformInputs;
+import io.piip4j.backbone.InteractionBlock;
 import io.piip4j.backbone.PiipClassifier;
+import io.piip4j.backbone.Pyramid;
 import io.piip4j.cli.Main;
 import io.piip4j.config.ConfigReader;
 import io.piip4j.config.PiipConfig;
+import io.piip4j.nn.Module;
 import io.piip4j.tensor.Inference;
 import io.piip4j.tensor.Tensors;
+import io.piip4j.testing.Close;
 import io.piip4j.train.TrainCheckpoint;
 import io.piip4j.train.VitClassifier;
 import io.piip4j.weights.NdArray;
@@ -20,7 +25,9 @@ import io.piip4j.weights.PthWriter;
 import io.piip4j.weights.StateDictLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -72,6 +79,11 @@ class BranchFromSingleModelTest {
                 float[] expected = Inference.run(() -> features(vit.branch(), image));
                 float[] actual = Inference.run(() -> features(piip.branches().get(0), image));
                 assertArrayEquals(expected, actual, "branch1 features = the single model's");
+                // through the whole pyramid, every interaction included, branch1 still gives them
+                float[] inPyramid = Inference.run(() -> pyramidFeatures(piip, cfg, image));
+                double err = Inference.run(() -> Close.maxRelative(Tensors.fromFloats(inPyramid, inPyramid.length),
+                        Tensors.fromFloats(expected, expected.length)));
+                assertTrue(err <= 1e-6, "branch1 features after the interactions moved by " + err);
                 // the reference initialises ca_gamma / cffn_gamma to zero: interactions start as identities
                 Map<String, NdArray> sd = PthReader.readStateDict(out);
                 sd.forEach((k, v) -> {
@@ -84,6 +96,20 @@ class BranchFromSingleModelTest {
                 assertTrue(sd.containsKey("branch1.head.weight"));
             }
         }
+    }
+
+    /** Branch1's class token and tokens after every block group and interaction, branch2 seeing another image. */
+    @SuppressWarnings("unchecked")
+    private static float[] pyramidFeatures(PiipClassifier piip, PiipConfig cfg, Tensor image) {
+        List<Tensor> images = List.of(image, torch.randn(2, 3, 64, 64));
+        DeformInputs[][] where = Pyramid.deformInputs(cfg, images, new double[] {32.0 / 64});
+        List<Branch.Embedded> x = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            x.add(piip.branches().get(i).embed(images.get(i)));
+        }
+        Module.ModuleList<InteractionBlock> stages = (Module.ModuleList<InteractionBlock>) piip.children().get("interactions");
+        Branch.Embedded b1 = Pyramid.run(cfg, piip.branches(), stages, x, where).get(0);
+        return Tensors.toFloats(io.piip4j.tensor.F.cat(1, b1.cls(), b1.tokens()));
     }
 
     private static float[] features(Branch b, Tensor image) {

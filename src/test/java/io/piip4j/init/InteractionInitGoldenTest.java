@@ -13,13 +13,16 @@ import io.piip4j.config.ConfigReader;
 import io.piip4j.nn.Parameter;
 import io.piip4j.tensor.Tensors;
 import io.piip4j.testing.Golden;
+import io.piip4j.testing.RunsGolden;
 import io.piip4j.weights.NdArray;
 import io.piip4j.weights.PthReader;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
 import org.bytedeco.pytorch.global.torch;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A fresh PIIP initialised as the reference initialises it ({@code golden/init/init_interactions}):
@@ -27,10 +30,16 @@ import org.junit.jupiter.api.Test;
  * ({@code deterministic.pth}: zero gammas and attention weights, LayerNorm 1/0, zero biases, the
  * sampling-offset direction grid), and the random ones follow the listed distributions.
  */
+@RunsGolden("init/init_interactions")
 class InteractionInitGoldenTest {
-    @Test
-    void deterministicTensorsAndDistributions() throws Exception {
-        Path dir = Golden.file("init", "init_interactions");
+    static Stream<String> cases() {
+        return Golden.claimed(InteractionInitGoldenTest.class);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void deterministicTensorsAndDistributions(String name) throws Exception {
+        Path dir = Golden.file(name);
         JsonNode cs = new ObjectMapper().readTree(dir.resolve("case.json").toFile());
         Map<String, NdArray> golden = PthReader.readStateDict(dir.resolve("deterministic.pth"));
         int compared = 0;

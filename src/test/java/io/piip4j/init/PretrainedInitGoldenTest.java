@@ -13,6 +13,7 @@ import io.piip4j.config.BranchConfig;
 import io.piip4j.config.ConfigReader;
 import io.piip4j.tensor.Tensors;
 import io.piip4j.testing.Golden;
+import io.piip4j.testing.RunsGolden;
 import io.piip4j.weights.NdArray;
 import io.piip4j.weights.PthReader;
 import java.nio.file.Path;
@@ -32,20 +33,20 @@ import org.junit.jupiter.params.provider.MethodSource;
  * every key of {@code result.pth} must come out of our loader, bit for bit where the reference
  * copies (or leaves a constant), to float32 rounding where it resizes bicubically; and the
  * loader's report must name the same keys copied, resized, skipped, unexpected and missing.
- * Classification cases also go through a real branch ({@link Branch#create}), initialised as
- * the reference's constructor does, so the keys the module lacks or keeps are checked too.
+ * Every case also goes through a real branch ({@link Branch#create}, {@link Branch#createDense}),
+ * initialised as the reference's constructor does ({@link ReferenceInit#initBranch}) and loaded by
+ * {@link PretrainedBranch#load}, so the keys the module lacks or keeps are checked too.
  */
+@RunsGolden({"init/init_deit_*", "init/init_augreg_*", "init/init_internvit_*", "init/init_mae_*", "init/init_dinov2_*"})
 class PretrainedInitGoldenTest {
     static Stream<String> cases() {
-        return Stream.of("init_deit_cls", "init_deit_cls_nohead", "init_deit_cls_patch8", "init_deit_det",
-                "init_deit_det_deit1_patch8", "init_augreg_cls", "init_augreg_det", "init_internvit_det", "init_mae_det",
-                "init_dinov2_det");
+        return Golden.claimed(PretrainedInitGoldenTest.class);
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void reproducesEveryKey(String name) throws Exception {
-        Path dir = Golden.file("init", name);
+        Path dir = Golden.file(name);
         JsonNode bc = new ObjectMapper().readTree(dir.resolve("branch_config.json").toFile());
         JsonNode report = new ObjectMapper().readTree(dir.resolve("loaded_report.json").toFile());
         JsonNode kw = bc.get("constructor_kwargs");
@@ -66,29 +67,18 @@ class PretrainedInitGoldenTest {
         PretrainedBranch.Converted c = PretrainedBranch.convert(checkpoint, path, g, shapes, null, name);
         Map<String, NdArray> actual = new LinkedHashMap<>(c.tensors());
 
-        if (cls) {
-            // the real branch: same key set and shapes, and its initial constants for what is missing
-            BranchConfig b = branchConfig(bc.get("piip_branch_config"));
-            torch.manual_seed(0);
-            try (Branch branch = Branch.create(b, hasHead)) {
-                Map<String, long[]> moduleShapes = new LinkedHashMap<>();
-                branch.namedParameters().forEach((k, p) -> moduleShapes.put(k, p.shape()));
-                assertEquals(new TreeSet<>(expected.keySet()), new TreeSet<>(moduleShapes.keySet()), name + ": branch keys");
-                ReferenceInit.initBranch(branch);
-                BranchInitReport r = PretrainedBranch.load(branch, checkpoint, path, name, hasHead);
-                assertTrue(r.summary().contains("copied"), r.summary());
-                branch.namedParameters().forEach((k, p) -> actual.put(k, Tensors.toNdArray(p.get())));
-            }
-        } else {
-            // dense branches: parameters the checkpoint lacks hold the constructor's constant
-            for (KeyStatus k : c.report()) {
-                if (k.status().equals("missing")) {
-                    double v = k.key().endsWith("gamma") ? kw.get("init_values").asDouble() : kw.get("init_scale").asDouble();
-                    float[] f = new float[(int) NdArray.numel(k.loadedShape())];
-                    java.util.Arrays.fill(f, (float) v);
-                    actual.put(k.key(), NdArray.ofFloats(f, k.loadedShape()));
-                }
-            }
+        // the real branch, built and initialised as the reference's constructor does: its own
+        // values for what the checkpoint lacks (e.g. layer-scale gammas), and the same key set
+        BranchConfig b = branchConfig(bc.get("piip_branch_config"));
+        torch.manual_seed(0);
+        try (Branch branch = cls ? Branch.create(b, hasHead) : Branch.createDense(b)) {
+            Map<String, long[]> moduleShapes = new LinkedHashMap<>();
+            branch.namedParameters().forEach((k, p) -> moduleShapes.put(k, p.shape()));
+            assertEquals(new TreeSet<>(expected.keySet()), new TreeSet<>(moduleShapes.keySet()), name + ": branch keys");
+            ReferenceInit.initBranch(branch);
+            BranchInitReport r = PretrainedBranch.load(branch, checkpoint, path, name, hasHead);
+            assertTrue(r.summary().contains("copied"), r.summary());
+            branch.namedParameters().forEach((k, p) -> actual.put(k, Tensors.toNdArray(p.get())));
         }
 
         List<String> resized = statusKeys(report, "resized");
@@ -114,10 +104,10 @@ class PretrainedInitGoldenTest {
     }
 
     /** The .npz route: converting AugReg's JAX arrays gives the reference converter's .pth. */
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("augregCases")
     void augregNpzConvertsAsTheReferenceScript(String name) {
-        Path dir = Golden.file("init", name);
+        Path dir = Golden.file(name);
         Map<String, NdArray> expected = PthReader.readStateDict(dir.resolve("pretrained.pth"));
         Map<String, NdArray> actual = AugRegNpz.read(dir.resolve("pretrained.npz"));
         assertEquals(new TreeSet<>(expected.keySet()), new TreeSet<>(actual.keySet()));
@@ -128,12 +118,14 @@ class PretrainedInitGoldenTest {
     }
 
     static Stream<String> augregCases() {
-        return Stream.of("init_augreg_cls", "init_augreg_det");
+        return cases().filter(n -> n.contains("augreg") || n.equals(Golden.ABSENT));
     }
 
     static BranchConfig branchConfig(JsonNode piipBranch) {
         ObjectNode b = piipBranch.deepCopy();
-        b.remove("pretrained");
+        if (!b.has("real_size")) {
+            b.remove("pretrained"); // only a dense branch needs it: its kind is read from the pretrained name
+        }
         ObjectNode pair = new ObjectMapper().createObjectNode();
         pair.put("separate_head", true);
         pair.put("interact_attn_type", "normal");

@@ -8,10 +8,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.piip4j.weights.NdArray;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
@@ -37,12 +43,26 @@ public final class Golden {
     public static Path require() {
         Optional<Path> r = root();
         if (r.isEmpty()) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail(ABSENT);
-            }
-            Assumptions.assumeTrue(false, ABSENT);
+            absent(ABSENT);
         }
         return r.get();
+    }
+
+    /** A file of the shared folder ({@code ../shared}, e.g. {@code images/…}), skipping or failing as {@link #require()} does. */
+    public static Path shared(String first, String... more) {
+        Path p = Path.of("..", "shared").resolve(Path.of(first, more));
+        if (!Files.exists(p)) {
+            absent(p + " not present");
+        }
+        return p;
+    }
+
+    /** Skips the calling test, or fails it on CI, where a missing file would otherwise go unnoticed. */
+    public static void absent(String message) {
+        if ("true".equals(System.getenv("CI"))) {
+            fail(message);
+        }
+        Assumptions.assumeTrue(false, message);
     }
 
     /** A file under the golden folder (skipping or failing as {@link #require()} does). */
@@ -70,6 +90,72 @@ public final class Golden {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Folders of the golden folder whose entries are the cases, not the folder itself. */
+    private static final List<String> GROUPS = List.of("init", "metrics", "checkpoints");
+
+    /** Files of a group folder that describe the others rather than being a case. */
+    private static final Set<String> DESCRIPTIONS = Set.of("checkpoints.json", "README.md");
+
+    /**
+     * Every case of the golden folder, as a path with '/': the top-level case folders, the
+     * sub-folders of {@code init/} and {@code metrics/}, and the fixture files of {@code checkpoints/}; sorted.
+     */
+    public static List<String> units(Path root) {
+        List<String> out = new ArrayList<>();
+        for (Path d : list(root)) {
+            String name = d.getFileName().toString();
+            if (!Files.isDirectory(d)) {
+                continue; // the README
+            }
+            if (!GROUPS.contains(name)) {
+                out.add(name);
+                continue;
+            }
+            for (Path e : list(d)) {
+                if (!DESCRIPTIONS.contains(e.getFileName().toString())) {
+                    out.add(name + "/" + e.getFileName());
+                }
+            }
+        }
+        Collections.sort(out);
+        return out;
+    }
+
+    private static List<Path> list(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether a glob of a {@link RunsGolden} claim or of a pending entry covers the case. */
+    public static boolean matches(String glob, String unit) {
+        return FileSystems.getDefault().getPathMatcher("glob:" + glob).matches(Path.of(unit));
+    }
+
+    /** Whether the test class's {@link RunsGolden} claim covers the case. */
+    public static boolean claims(Class<?> test, String unit) {
+        RunsGolden c = test.getAnnotation(RunsGolden.class);
+        if (c == null) {
+            throw new IllegalArgumentException(test.getName() + " has no @RunsGolden");
+        }
+        return Arrays.stream(c.value()).anyMatch(g -> matches(g, unit)) && Arrays.stream(c.except()).noneMatch(g -> matches(g, unit));
+    }
+
+    /**
+     * The cases the test class claims with {@link RunsGolden}, sorted: its parameterized tests'
+     * source, so that the claim the coverage guard reads is what the class runs. Where the golden
+     * folder is absent this is the one placeholder of {@link #caseNames}.
+     */
+    public static Stream<String> claimed(Class<?> test) {
+        Optional<Path> r = root();
+        if (r.isEmpty()) {
+            return Stream.of(ABSENT);
+        }
+        return units(r.get()).stream().filter(u -> claims(test, u));
     }
 
     /** A loaded checkpoint that should be a dict with string keys. */

@@ -1,6 +1,6 @@
 package io.piip4j.weights;
 
-import static io.piip4j.weights.ArrayAsserts.assertSameArray;
+import static io.piip4j.testing.ArrayAsserts.assertSameArray;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

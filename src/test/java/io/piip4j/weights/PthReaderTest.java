@@ -1,6 +1,6 @@
 package io.piip4j.weights;
 
-import static io.piip4j.weights.ArrayAsserts.assertSameArray;
+import static io.piip4j.testing.ArrayAsserts.assertSameArray;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.piip4j.testing.Golden;
+import io.piip4j.testing.RunsGolden;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,16 +19,40 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
+@RunsGolden({"checkpoints/cls_training_checkpoint.pth", "checkpoints/det_mmdet_checkpoint.pth", "checkpoints/cls_fp16.pth",
+        "checkpoints/cls_bf16.pth", "checkpoints/views.pth", "checkpoints/cls_legacy_format.pth"})
 class PthReaderTest {
 
     @TempDir
     Path tmp;
 
     private static Path checkpoint(String name) {
+        // a fixture read here is one this class claims for GoldenCoverageTest
+        assertTrue(Golden.claims(PthReaderTest.class, "checkpoints/" + name), name + " is not in @RunsGolden");
         return Golden.file("checkpoints", name);
+    }
+
+    static Stream<String> checkpoints() {
+        return Golden.claimed(PthReaderTest.class);
+    }
+
+    /** The golden README's promise: every zip-format fixture reads with the safe allow-list; any other file is named legacy. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("checkpoints")
+    void everyFixtureReadsSafelyOrIsNamedLegacy(String name) throws IOException {
+        Path f = Golden.file(name);
+        byte[] magic = Arrays.copyOf(Files.readAllBytes(f), 4);
+        if (Arrays.equals(magic, new byte[] {'P', 'K', 3, 4})) {
+            assertInstanceOf(Map.class, PthReader.read(f));
+        } else {
+            assertTrue(assertThrows(CheckpointException.class, () -> PthReader.read(f)).getMessage().contains(": legacy"));
+        }
     }
 
     private static Map<String, Object> map(Object o) {

@@ -7,14 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.piip4j.testing.Golden;
+import io.piip4j.testing.RunsGolden;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every COCO case of {@code ../shared/golden/metrics}: the twelve stats, per-category AP and the
@@ -22,13 +24,18 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (masks both with the results' boxes deciding the areas, as pycocotools reads the file, and
  * without them, as mmdetection does), each within 1e-12.
  */
+@RunsGolden("metrics/coco_*")
 class CocoGoldenTest {
+    static Stream<String> cases() {
+        return Golden.claimed(CocoGoldenTest.class);
+    }
+
     private static final double TOLERANCE = 1e-12;
 
     @ParameterizedTest
-    @ValueSource(strings = {"coco_basic", "coco_crowd_empty", "coco_many_dets", "coco_segm"})
+    @MethodSource("cases")
     void matchesPycocotools(String name) throws IOException {
-        Path dir = Golden.file("metrics", name);
+        Path dir = Golden.file(name);
         JsonNode expected = new ObjectMapper().readTree(dir.resolve("expected.json").toFile());
         CocoDataset gt = CocoDataset.load(dir.resolve("instances.json"));
         Path results = dir.resolve("results.json");

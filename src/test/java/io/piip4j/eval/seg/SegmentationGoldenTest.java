@@ -6,23 +6,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.piip4j.testing.Golden;
+import io.piip4j.testing.RunsGolden;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every segmentation case of {@code ../shared/golden/metrics}: per-class areas exactly, per-class
  * IoU / Acc, aAcc, mIoU and mAcc of mmsegmentation 0.27 within 1e-12, on both of its paths
  * (float64 totals, and the float32 test path); NaN is {@code null} in expected.json.
  */
+@RunsGolden("metrics/seg_metrics_*")
 class SegmentationGoldenTest {
+    static Stream<String> cases() {
+        return Golden.claimed(SegmentationGoldenTest.class);
+    }
+
     private static final double TOLERANCE = 1e-12;
 
     @ParameterizedTest
-    @ValueSource(strings = {"seg_metrics_ade", "seg_metrics_plain"})
+    @MethodSource("cases")
     void matchesMmsegmentation(String name) throws IOException {
-        Path dir = Golden.file("metrics", name);
+        Path dir = Golden.file(name);
         JsonNode exp = new ObjectMapper().readTree(dir.resolve("expected.json").toFile());
         SegmentationMetrics m = new SegmentationMetrics(exp.get("num_classes").asInt(), exp.get("ignore_index").asInt(),
                 exp.get("reduce_zero_label").asBoolean());

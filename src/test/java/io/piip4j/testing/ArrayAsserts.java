@@ -1,16 +1,18 @@
-package io.piip4j.weights;
+package io.piip4j.testing;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import io.piip4j.weights.NdArray;
+
 /** Equality of arrays as files define it: same dtype, same shape, identical bytes. */
-final class ArrayAsserts {
+public final class ArrayAsserts {
 
     private ArrayAsserts() {
     }
 
-    static void assertSameArray(NdArray expected, NdArray actual, String what) {
+    public static void assertSameArray(NdArray expected, NdArray actual, String what) {
         assertNotNull(actual, what + ": missing");
         assertEquals(expected.dtype(), actual.dtype(), what + ": dtype");
         assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");

@@ -1,13 +1,22 @@
 package io.piip4j.cli;
 
+import io.piip4j.detector.MaskRcnn;
+import io.piip4j.detector.MaskRcnnConfig;
+import io.piip4j.head.Detections;
+import io.piip4j.head.ImageMeta;
 import io.piip4j.predict.PiipModel;
+import io.piip4j.weights.Checkpoints;
+import io.piip4j.weights.DType;
 import io.piip4j.weights.NdArray;
 import io.piip4j.weights.Npy;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,7 +26,8 @@ import picocli.CommandLine.Option;
 @Command(name = "forward", mixinStandardHelpOptions = true,
         header = "Run a model on an input tensor and write its outputs as .npy files.",
         footer = {"", "Examples:", "  piip forward --config ../shared/golden/cls3_deit_merged/case.json --weights ../shared/golden/cls3_deit_merged/weights.pth \\", "      --input ../shared/golden/cls3_deit_merged/io.pth --output-dir out"},
-        description = "Run the model on an input tensor and write each output as output_<i>.npy (float32).")
+        description = "Run the model on an input tensor and write each output as output_<i>.npy (float32);"
+                + " a whole Mask R-CNN checkpoint writes det_bboxes_<i>.npy, det_labels_<i>.npy and masks_<i>.npy per image.")
 final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "case.json, released config or backbone config (JSON).")
     String config;
@@ -41,7 +51,15 @@ final class ForwardCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         runtime.check();
         NdArray x = Inputs.tensor(input, checkpoint.options());
-        try (PiipModel model = PiipModel.load(Inputs.config(config), Inputs.weights(weights, checkpoint), true,
+        Path weightsFile = Inputs.weights(weights, checkpoint);
+        ConfigSource source = Inputs.source(config);
+        if (source.file() != null && MaskRcnnConfig.describes(source.json())) {
+            Map<String, NdArray> stateDict = Checkpoints.readStateDict(weightsFile, checkpoint.options());
+            if (MaskRcnn.isWholeModel(stateDict)) {
+                return detect(source, stateDict, weightsFile.getFileName().toString(), x);
+            }
+        }
+        try (PiipModel model = PiipModel.load(Inputs.config(config), weightsFile, true,
                 checkpoint.options())) {
             if (x.dtype() != io.piip4j.weights.DType.FLOAT32) {
                 x = NdArray.ofFloats(x.toFloats(), x.shape());
@@ -57,6 +75,49 @@ final class ForwardCommand implements Callable<Integer> {
                 written.add(f + " " + Arrays.toString(o.shape()));
             }
             written.forEach(System.out::println);
+        }
+        return 0;
+    }
+
+    /**
+     * A whole Mask R-CNN checkpoint: detections per image as {@code det_bboxes_<i>.npy} (n × 5 float32,
+     * x1 y1 x2 y2 score, original-image pixels), {@code det_labels_<i>.npy} (int64) and
+     * {@code masks_<i>.npy} (n × H × W uint8, 0/1), using case.json's {@code img_metas} where present.
+     */
+    private int detect(ConfigSource source, Map<String, NdArray> stateDict, String weightsName, NdArray x) throws Exception {
+        if (!runtime.device.equals("cpu") || !runtime.dtype.equals("fp32")) {
+            throw new IllegalArgumentException("--device/--dtype: the Mask R-CNN detector runs in float32 on the CPU for now");
+        }
+        long[] s = x.shape();
+        if (s.length != 4) {
+            throw new IllegalArgumentException("input must be a (batch, 3, height, width) tensor, got shape " + Arrays.toString(s));
+        }
+        List<ImageMeta> metas = MaskRcnnConfig.imageMetas(source.json(), source.file().getFileName().toString(), (int) s[0],
+                (int) s[2], (int) s[3]);
+        if (x.dtype() != DType.FLOAT32) {
+            x = NdArray.ofFloats(x.toFloats(), s);
+        }
+        List<Detections> dets;
+        try (MaskRcnn model = MaskRcnn.load(source.file(), stateDict, weightsName)) {
+            dets = model.detect(x, metas, true);
+        }
+        Files.createDirectories(outputDir);
+        for (int i = 0; i < dets.size(); i++) {
+            Detections d = dets.get(i);
+            ByteBuffer labels = ByteBuffer.allocate(8 * d.count()).order(ByteOrder.LITTLE_ENDIAN);
+            for (int l : d.labels()) {
+                labels.putLong(l);
+            }
+            labels.flip();
+            List<NdArray> files = List.of(NdArray.ofFloats(d.boxes(), d.count(), 5),
+                    new NdArray(DType.INT64, new long[] {d.count()}, labels),
+                    new NdArray(DType.UINT8, new long[] {d.count(), d.height(), d.width()}, ByteBuffer.wrap(d.masks())));
+            List<String> names = List.of("det_bboxes_", "det_labels_", "masks_");
+            for (int k = 0; k < 3; k++) {
+                Path f = outputDir.resolve(names.get(k) + i + ".npy");
+                Npy.write(f, files.get(k));
+                System.out.println(f + " " + Arrays.toString(files.get(k).shape()));
+            }
         }
         return 0;
     }

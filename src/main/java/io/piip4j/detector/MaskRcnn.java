@@ -1,0 +1,179 @@
+package io.piip4j.detector;
+
+import io.piip4j.backbone.PiipNetwork;
+import io.piip4j.config.ConfigException;
+import io.piip4j.config.ConfigReader;
+import io.piip4j.config.PiipConfig;
+import io.piip4j.head.Detections;
+import io.piip4j.head.FcnMaskHead;
+import io.piip4j.head.ImageMeta;
+import io.piip4j.head.RpnHead;
+import io.piip4j.head.Shared2FcBBoxHead;
+import io.piip4j.head.SingleRoiExtractor;
+import io.piip4j.head.StageSink;
+import io.piip4j.head.StandardRoiHead;
+import io.piip4j.neck.Fpn;
+import io.piip4j.nn.InferenceWeights;
+import io.piip4j.nn.Module;
+import io.piip4j.nn.Parameter;
+import io.piip4j.ops.AnchorGenerator;
+import io.piip4j.ops.DeltaXywhBoxCoder;
+import io.piip4j.tensor.Inference;
+import io.piip4j.tensor.Tensors;
+import io.piip4j.weights.Checkpoints;
+import io.piip4j.weights.NdArray;
+import io.piip4j.weights.PthReader;
+import io.piip4j.weights.StateDictLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * mmdetection 2.25's {@code MaskRCNN} at test time with a PIIP backbone: backbone → FPN → RPN
+ * proposals → RoI heads → boxes, labels and masks, rescaled to each original image. Parameters are
+ * named exactly as mmdetection's state dict ({@code backbone.…}, {@code neck.…}, {@code rpn_head.…},
+ * {@code roi_head.…}), so a whole-model checkpoint loads without renaming.
+ */
+public final class MaskRcnn extends Module {
+    private final MaskRcnnConfig config;
+    private final PiipNetwork backbone;
+    private final Fpn neck;
+    private final RpnHead rpnHead;
+    private final StandardRoiHead roiHead;
+
+    public MaskRcnn(PiipConfig backboneConfig, MaskRcnnConfig config) {
+        this.config = config;
+        this.backbone = child("backbone", PiipNetwork.build(backboneConfig));
+        MaskRcnnConfig.Neck n = config.neck();
+        this.neck = child("neck", new Fpn(n.inChannels(), n.outChannels(), n.numOuts(), n.startLevel(), n.endLevel(), n.extra(),
+                n.reluBeforeExtraConvs()));
+        MaskRcnnConfig.RpnHead r = config.rpnHead();
+        MaskRcnnConfig.Anchors a = r.anchors();
+        this.rpnHead = child("rpn_head", new RpnHead(r.inChannels(), r.featChannels(),
+                new AnchorGenerator(a.strides(), a.ratios(), a.scales(), a.octaveBaseScale(), a.scalesPerOctave(), a.centerOffset()),
+                coder(r.coder())));
+        MaskRcnnConfig.BBoxHead b = config.bboxHead();
+        Shared2FcBBoxHead bboxHead = new Shared2FcBBoxHead(b.inChannels(), b.roiFeatSize(), b.fcOutChannels(), b.numSharedFcs(),
+                b.numClasses(), b.regClassAgnostic(), coder(b.coder()));
+        MaskRcnnConfig.MaskHead m = config.maskHead();
+        FcnMaskHead maskHead = m == null ? null
+                : new FcnMaskHead(m.numConvs(), m.inChannels(), m.convOutChannels(), m.convKernelSize(), m.numClasses());
+        this.roiHead = child("roi_head", new StandardRoiHead(extractor(config.bboxRoiExtractor()), bboxHead,
+                m == null ? null : extractor(config.maskRoiExtractor()), maskHead));
+    }
+
+    private static DeltaXywhBoxCoder coder(MaskRcnnConfig.BoxCoder c) {
+        return new DeltaXywhBoxCoder(c.means(), c.stds());
+    }
+
+    private static SingleRoiExtractor extractor(MaskRcnnConfig.RoiExtractor e) {
+        return new SingleRoiExtractor(e.outputSize(), e.samplingRatio(), e.aligned(), e.featmapStrides(), e.finestScale());
+    }
+
+    public MaskRcnnConfig config() {
+        return config;
+    }
+
+    /**
+     * Builds the model a config file describes (golden case.json or released config) and loads a
+     * whole-model checkpoint strictly: every parameter by its mmdetection name and shape. A checkpoint
+     * for another number of classes is refused naming the key and both shapes.
+     */
+    public static MaskRcnn load(Path configFile, Path weights) {
+        return load(configFile, weights, PthReader.Options.DEFAULT);
+    }
+
+    public static MaskRcnn load(Path configFile, Path weights, PthReader.Options options) {
+        return load(configFile, Checkpoints.readStateDict(weights, options), weights.getFileName().toString());
+    }
+
+    /** As {@link #load(Path, Path)} from a state dict already read; {@code source} names it in errors. */
+    public static MaskRcnn load(Path configFile, Map<String, NdArray> stateDict, String source) {
+        MaskRcnnConfig cfg = MaskRcnnConfig.read(configFile);
+        PiipConfig backboneCfg = ConfigReader.read(configFile);
+        MaskRcnn model;
+        try {
+            model = new MaskRcnn(backboneCfg, cfg);
+        } catch (IllegalArgumentException e) { // a size the config gives that the layers cannot take
+            throw new ConfigException(configFile.getFileName() + ": model: " + e.getMessage(), e);
+        }
+        try {
+            checkClassCount(model, stateDict, source);
+            StateDictLoader.load(model, stateDict, true, source);
+            InferenceWeights.keepOnlyPacked(model);
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** Whether a state dict holds a whole two-stage detector (RoI head keys), not just a backbone. */
+    public static boolean isWholeModel(Map<String, NdArray> stateDict) {
+        return stateDict.keySet().stream().anyMatch(k -> k.startsWith("roi_head."));
+    }
+
+    /** The classifier's shape tells the class count: a mismatch there is reported on its own, first. */
+    private static void checkClassCount(MaskRcnn model, Map<String, NdArray> stateDict, String source) {
+        Map<String, Parameter> params = model.namedParameters();
+        for (String key : List.of("roi_head.bbox_head.fc_cls.weight", "roi_head.bbox_head.fc_reg.weight",
+                "roi_head.mask_head.conv_logits.weight")) {
+            NdArray a = stateDict.get(key);
+            Parameter p = params.get(key);
+            if (a != null && p != null && !Arrays.equals(a.shape(), p.shape())) {
+                throw new ConfigException(source + ": " + key + " has shape " + Arrays.toString(a.shape())
+                        + " in the checkpoint but " + Arrays.toString(p.shape()) + " in the model (num_classes "
+                        + model.config.bboxHead().numClasses() + " in the config)");
+            }
+        }
+    }
+
+    /**
+     * Detects on a normalised, padded batch (B, 3, H, W), one meta per image.
+     *
+     * @param rescale boxes and masks in original-image pixels, as mmdetection's {@code rescale=True}
+     */
+    public List<Detections> detect(NdArray images, List<ImageMeta> metas, boolean rescale) {
+        return detect(images, metas, rescale, StageSink.NONE);
+    }
+
+    /** As {@link #detect(NdArray, List, boolean)}, reporting every intermediate stage to {@code sink}. */
+    public List<Detections> detect(NdArray images, List<ImageMeta> metas, boolean rescale, StageSink sink) {
+        long[] s = images.shape();
+        if (s.length != 4 || s[1] != 3 || s[0] != metas.size()) {
+            throw new IllegalArgumentException("input must be (batch, 3, height, width) with one image meta per image, got shape "
+                    + Arrays.toString(s) + " and " + metas.size() + " metas");
+        }
+        return Inference.run(() -> forward(Tensors.fromNdArray(images), metas, rescale, sink));
+    }
+
+    private List<Detections> forward(Tensor images, List<ImageMeta> metas, boolean rescale, StageSink sink) {
+        List<Tensor> feats = backbone.forwardOutputs(images);
+        report(sink, "backbone", feats);
+        List<Tensor> levels = neck.forward(feats);
+        report(sink, "neck", levels);
+        RpnHead.Outputs rpn = rpnHead.forward(levels);
+        report(sink, "rpn_cls_score", rpn.clsScores());
+        report(sink, "rpn_bbox_pred", rpn.bboxPreds());
+        List<float[]> proposals = new ArrayList<>();
+        for (int i = 0; i < metas.size(); i++) {
+            float[] p = rpnHead.proposals(rpn, i, metas.get(i).imgH(), metas.get(i).imgW(), config.rpnTest());
+            proposals.add(p);
+            if (sink.active()) {
+                sink.put("proposals", NdArray.ofFloats(p, p.length / 5, 5));
+            }
+        }
+        return roiHead.simpleTest(levels, proposals, metas, rescale, config.rcnnTest(), sink);
+    }
+
+    private static void report(StageSink sink, String stage, List<Tensor> ts) {
+        if (sink.active()) {
+            for (Tensor t : ts) {
+                sink.put(stage, Tensors.toNdArray(t));
+            }
+        }
+    }
+}

@@ -1,0 +1,341 @@
+package io.piip4j.detector;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.piip4j.config.ConfigException;
+import io.piip4j.head.ImageMeta;
+import io.piip4j.head.TestConfigs;
+import io.piip4j.neck.Fpn;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The neck, heads and {@code test_cfg} of an mmdetection {@code MaskRCNN} model config, read from a
+ * golden case.json ({@code config.model}) or a released config ({@code model}); every size,
+ * threshold and count comes from there. Errors name the file and the key.
+ */
+public record MaskRcnnConfig(Neck neck, RpnHead rpnHead, RoiExtractor bboxRoiExtractor, BBoxHead bboxHead,
+        RoiExtractor maskRoiExtractor, MaskHead maskHead, TestConfigs.Rpn rpnTest, TestConfigs.Rcnn rcnnTest) {
+
+    public record Neck(int[] inChannels, int outChannels, int numOuts, int startLevel, int endLevel, Fpn.ExtraSource extra,
+            boolean reluBeforeExtraConvs) {
+    }
+
+    public record BoxCoder(float[] means, float[] stds) {
+    }
+
+    public record Anchors(int[] strides, float[] ratios, float[] scales, Double octaveBaseScale, int scalesPerOctave,
+            double centerOffset) {
+    }
+
+    public record RpnHead(int inChannels, int featChannels, Anchors anchors, BoxCoder coder) {
+    }
+
+    public record RoiExtractor(int outputSize, int samplingRatio, boolean aligned, int outChannels, int[] featmapStrides,
+            float finestScale) {
+    }
+
+    public record BBoxHead(int inChannels, int roiFeatSize, int fcOutChannels, int numSharedFcs, int numClasses,
+            boolean regClassAgnostic, BoxCoder coder) {
+    }
+
+    public record MaskHead(int numConvs, int inChannels, int convOutChannels, int convKernelSize, int numClasses) {
+    }
+
+    /** Reads the file's model config. */
+    public static MaskRcnnConfig read(Path file) {
+        return parse(model(tree(file), file), file.getFileName().toString());
+    }
+
+    /** Whether a config's JSON (case.json or released config) describes a Mask R-CNN. */
+    public static boolean describes(JsonNode root) {
+        JsonNode m = root.has("config") ? root.path("config").path("model") : root.path("model");
+        return m.path("type").asText("").equals("MaskRCNN");
+    }
+
+    /** case.json's {@code img_metas}. */
+    public static List<ImageMeta> imageMetas(Path caseJson) {
+        return imageMetas(tree(caseJson), caseJson.getFileName().toString());
+    }
+
+    /**
+     * The {@code img_metas} of a case.json; where there are none (a released config), each of the
+     * {@code batch} images is taken as is: {@code height × width}, unscaled.
+     */
+    public static List<ImageMeta> imageMetas(JsonNode root, String src, int batch, int height, int width) {
+        if (root.has("img_metas")) {
+            List<ImageMeta> metas = imageMetas(root, src);
+            if (metas.size() != batch) {
+                throw new ConfigException(src + ": img_metas: " + metas.size() + " images, but the input holds " + batch);
+            }
+            return metas;
+        }
+        List<ImageMeta> out = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            out.add(new ImageMeta(height, width, height, width, height, width, new float[] {1, 1, 1, 1}));
+        }
+        return out;
+    }
+
+    private static List<ImageMeta> imageMetas(JsonNode root, String src) {
+        JsonNode metas = root.get("img_metas");
+        if (metas == null || !metas.isArray()) {
+            throw new ConfigException(src + ": img_metas: expected a list");
+        }
+        List<ImageMeta> out = new ArrayList<>();
+        for (int i = 0; i < metas.size(); i++) {
+            Reader r = new Reader(metas.get(i), src + ": img_metas[" + i + "]");
+            int[] ori = r.ints("ori_shape", null);
+            int[] img = r.ints("img_shape", null);
+            int[] pad = r.ints("pad_shape", img);
+            float[] sf = r.floats("scale_factor", null);
+            if (sf.length == 1) {
+                sf = new float[] {sf[0], sf[0], sf[0], sf[0]};
+            }
+            try {
+                out.add(new ImageMeta(ori[0], ori[1], img[0], img[1], pad[0], pad[1], sf));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(src + ": img_metas[" + i + "]: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private static JsonNode tree(Path file) {
+        try {
+            return new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new ConfigException(file.getFileName() + ": cannot read JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode model(JsonNode root, Path file) {
+        JsonNode m = root.has("config") ? root.get("config").get("model") : root.get("model");
+        if (m == null || !m.isObject()) {
+            throw new ConfigException(file.getFileName() + ": no model config (config.model or model)");
+        }
+        String type = m.path("type").asText("");
+        if (!type.equals("MaskRCNN") && !type.equals("FasterRCNN")) {
+            throw new ConfigException(file.getFileName() + ": model.type: expected MaskRCNN, got '" + type + "'");
+        }
+        return m;
+    }
+
+    static MaskRcnnConfig parse(JsonNode model, String src) {
+        Reader m = new Reader(model, src + ": model");
+        Reader neck = m.object("neck");
+        neck.expectType("FPN");
+        Object extra = null;
+        JsonNode ex = neck.node.get("add_extra_convs");
+        if (ex != null && !ex.isNull()) {
+            extra = ex.isBoolean() ? (Object) ex.asBoolean() : ex.asText();
+        }
+        Fpn.ExtraSource source;
+        try {
+            source = Fpn.ExtraSource.parse(extra);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(neck.where + ".add_extra_convs: " + e.getMessage());
+        }
+        Neck n = new Neck(neck.ints("in_channels", null), neck.positive("out_channels"), neck.positive("num_outs"),
+                neck.integer("start_level", 0), neck.integer("end_level", -1), source,
+                neck.bool("relu_before_extra_convs", false));
+
+        Reader rpn = m.object("rpn_head");
+        rpn.expectType("RPNHead");
+        Reader ag = rpn.object("anchor_generator");
+        ag.expectType("AnchorGenerator");
+        JsonNode obs = ag.node.get("octave_base_scale");
+        Anchors anchors = new Anchors(ag.ints("strides", null), ag.floats("ratios", null),
+                ag.node.has("scales") ? ag.floats("scales", null) : null, obs == null || obs.isNull() ? null : obs.asDouble(),
+                ag.integer("scales_per_octave", 0), ag.number("center_offset", 0.0));
+        if (!rpn.object("loss_cls").bool("use_sigmoid", false)) {
+            throw new ConfigException(rpn.where + ".loss_cls.use_sigmoid: only sigmoid objectness is supported");
+        }
+        RpnHead rpnHead = new RpnHead(rpn.positive("in_channels"), rpn.integer("feat_channels", 256), anchors, coder(rpn));
+
+        Reader roi = m.object("roi_head");
+        roi.expectType("StandardRoIHead");
+        RoiExtractor bboxEx = extractor(roi.object("bbox_roi_extractor"));
+        Reader bh = roi.object("bbox_head");
+        bh.expectType("Shared2FCBBoxHead");
+        BBoxHead bboxHead = new BBoxHead(bh.positive("in_channels"), bh.integer("roi_feat_size", 7),
+                bh.integer("fc_out_channels", 1024), 2, bh.positive("num_classes"), bh.bool("reg_class_agnostic", false), coder(bh));
+        RoiExtractor maskEx = null;
+        MaskHead maskHead = null;
+        if (roi.node.has("mask_head") && !roi.node.get("mask_head").isNull()) {
+            maskEx = extractor(roi.object("mask_roi_extractor"));
+            Reader mh = roi.object("mask_head");
+            mh.expectType("FCNMaskHead");
+            if (!mh.text("upsample_cfg.type", "deconv").equals("deconv")) {
+                throw new ConfigException(mh.where + ".upsample_cfg.type: only deconv is supported");
+            }
+            maskHead = new MaskHead(mh.integer("num_convs", 4), mh.positive("in_channels"), mh.integer("conv_out_channels", 256),
+                    mh.integer("conv_kernel_size", 3), mh.positive("num_classes"));
+        }
+        Reader test = m.object("test_cfg");
+        Reader tr = test.object("rpn");
+        Reader trNms = tr.object("nms");
+        TestConfigs.Rpn rpnTest = new TestConfigs.Rpn(tr.integer("nms_pre", -1), tr.integer("max_per_img", -1),
+                (float) trNms.number("iou_threshold", Double.NaN), (float) tr.number("min_bbox_size", 0));
+        Reader tc = test.object("rcnn");
+        Reader tcNms = tc.object("nms");
+        if (!tcNms.text("type", "nms").equals("nms") || !trNms.text("type", "nms").equals("nms")) {
+            throw new ConfigException(test.where + ": only nms (not soft_nms) is supported");
+        }
+        TestConfigs.Rcnn rcnnTest = new TestConfigs.Rcnn((float) tc.number("score_thr", Double.NaN),
+                (float) tcNms.number("iou_threshold", Double.NaN), tc.integer("max_per_img", -1),
+                (float) tc.number("mask_thr_binary", 0.5));
+        return new MaskRcnnConfig(n, rpnHead, bboxEx, bboxHead, maskEx, maskHead, rpnTest, rcnnTest);
+    }
+
+    private static BoxCoder coder(Reader head) {
+        Reader c = head.object("bbox_coder");
+        c.expectType("DeltaXYWHBBoxCoder");
+        if (c.bool("add_ctr_clamp", false) || !c.bool("clip_border", true)) {
+            throw new ConfigException(c.where + ": add_ctr_clamp / clip_border=False are not supported");
+        }
+        float[] means = c.floats("target_means", new float[] {0, 0, 0, 0});
+        float[] stds = c.floats("target_stds", new float[] {1, 1, 1, 1});
+        if (means.length != 4 || stds.length != 4) {
+            throw new ConfigException(c.where + ": target_means and target_stds need 4 values");
+        }
+        return new BoxCoder(means, stds);
+    }
+
+    private static RoiExtractor extractor(Reader r) {
+        r.expectType("SingleRoIExtractor");
+        Reader layer = r.object("roi_layer");
+        layer.expectType("RoIAlign");
+        if (!layer.text("pool_mode", "avg").equals("avg")) {
+            throw new ConfigException(layer.where + ".pool_mode: only avg is supported");
+        }
+        return new RoiExtractor(layer.positive("output_size"), layer.integer("sampling_ratio", 0), layer.bool("aligned", true),
+                r.positive("out_channels"), r.ints("featmap_strides", null), (float) r.number("finest_scale", 56));
+    }
+
+    /** Typed access to one JSON object, with the key path in every error. */
+    private static final class Reader {
+        final JsonNode node;
+        final String where;
+
+        Reader(JsonNode node, String where) {
+            if (node == null || !node.isObject()) {
+                throw new ConfigException(where + ": expected an object");
+            }
+            this.node = node;
+            this.where = where;
+        }
+
+        Reader object(String key) {
+            return new Reader(node.get(key), where + "." + key);
+        }
+
+        void expectType(String type) {
+            String t = node.path("type").asText("");
+            if (!t.equals(type)) {
+                throw new ConfigException(where + ".type: expected " + type + ", got '" + t + "'");
+            }
+        }
+
+        private JsonNode value(String path) {
+            JsonNode v = node;
+            for (String part : path.split("\\.")) {
+                v = v == null ? null : v.get(part);
+            }
+            return v == null || v.isNull() ? null : v;
+        }
+
+        /**
+         * The value at {@code key} converted, or {@code dflt} where absent (null: required); a value of the
+         * wrong kind fails naming the key and what was expected.
+         */
+        private <T> T get(String key, T dflt, java.util.function.Predicate<JsonNode> ok, String expected,
+                java.util.function.Function<JsonNode, T> convert) {
+            JsonNode v = value(key);
+            if (v == null) {
+                if (dflt == null) {
+                    throw new ConfigException(where + "." + key + ": missing");
+                }
+                return dflt;
+            }
+            if (!ok.test(v)) {
+                throw new ConfigException(where + "." + key + ": expected " + expected + ", got " + v);
+            }
+            return convert.apply(v);
+        }
+
+        int integer(String key, int dflt) {
+            return get(key, dflt, v -> v.isIntegralNumber() && v.canConvertToInt(), "an integer", JsonNode::asInt);
+        }
+
+        int positive(String key) {
+            int v = integer(key, -1);
+            if (v < 1) {
+                throw new ConfigException(where + "." + key + ": expected a positive integer, got " + value(key));
+            }
+            return v;
+        }
+
+        /** A number; {@code dflt} NaN makes it required. */
+        double number(String key, double dflt) {
+            return get(key, Double.isNaN(dflt) ? null : dflt, JsonNode::isNumber, "a number", JsonNode::asDouble);
+        }
+
+        boolean bool(String key, boolean dflt) {
+            return get(key, dflt, JsonNode::isBoolean, "true or false", JsonNode::asBoolean);
+        }
+
+        String text(String key, String dflt) {
+            return get(key, dflt, JsonNode::isValueNode, "a string", JsonNode::asText);
+        }
+
+        int[] ints(String key, int[] dflt) {
+            double[] v = list(key, dflt == null, true);
+            return v == null ? dflt : java.util.Arrays.stream(v).mapToInt(d -> (int) d).toArray();
+        }
+
+        float[] floats(String key, float[] dflt) {
+            double[] v = list(key, dflt == null, false);
+            if (v == null) {
+                return dflt;
+            }
+            float[] out = new float[v.length];
+            for (int i = 0; i < v.length; i++) {
+                out[i] = (float) v[i];
+            }
+            return out;
+        }
+
+        /** A number or a non-empty list of numbers (integers where {@code integral}); null where absent and optional. */
+        private double[] list(String key, boolean required, boolean integral) {
+            JsonNode v = value(key);
+            if (v == null) {
+                if (required) {
+                    throw new ConfigException(where + "." + key + ": missing");
+                }
+                return null;
+            }
+            String kind = integral ? "an integer" : "a number";
+            if (!v.isArray()) {
+                if (integral ? !v.isIntegralNumber() : !v.isNumber()) {
+                    throw new ConfigException(where + "." + key + ": expected " + kind + " or a list of them, got " + v);
+                }
+                return new double[] {v.asDouble()};
+            }
+            if (v.isEmpty()) {
+                throw new ConfigException(where + "." + key + ": expected a non-empty list, got []");
+            }
+            double[] out = new double[v.size()];
+            for (int i = 0; i < out.length; i++) {
+                JsonNode e = v.get(i);
+                if (integral ? !e.isIntegralNumber() : !e.isNumber()) {
+                    throw new ConfigException(where + "." + key + "[" + i + "]: expected " + kind + ", got " + e);
+                }
+                out[i] = e.asDouble();
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.piip4j.ops;
+
+/**
+ * mmcv 1.7's RoIAlign (CPU kernel), average pooling: a region {@code x1 y1 x2 y2} in image
+ * coordinates is scaled by {@code spatialScale} (shifted by half a pixel when {@code aligned}), split
+ * into {@code outH × outW} bins, and each bin is the mean of {@code gh × gw} bilinear samples, where
+ * {@code gh = ceil(roi_h / outH)} unless a positive {@code samplingRatio} fixes it. Samples more than
+ * one pixel outside the map count as zero; float32 throughout, in the kernel's order of operations.
+ */
+public final class RoiAlign {
+    private RoiAlign() {
+    }
+
+    /**
+     * Pools one region from one image's feature map.
+     *
+     * @param feature  the maps, channel-major ({@code C × H × W}) starting at {@code base}
+     * @param out      receives {@code C × outH × outW} values starting at {@code outBase}
+     */
+    public static void pool(float[] feature, int base, int channels, int height, int width, float x1, float y1,
+            float x2, float y2, float spatialScale, int outH, int outW, int samplingRatio, boolean aligned, float[] out,
+            int outBase) {
+        float offset = aligned ? 0.5f : 0f;
+        float startW = x1 * spatialScale - offset;
+        float startH = y1 * spatialScale - offset;
+        float endW = x2 * spatialScale - offset;
+        float endH = y2 * spatialScale - offset;
+        float roiW = endW - startW;
+        float roiH = endH - startH;
+        if (aligned) {
+            if (!(roiW >= 0 && roiH >= 0)) {
+                throw new IllegalArgumentException("RoI has a negative size: " + x1 + " " + y1 + " " + x2 + " " + y2);
+            }
+        } else {
+            roiW = Math.max(roiW, 1f);
+            roiH = Math.max(roiH, 1f);
+        }
+        float binH = roiH / outH;
+        float binW = roiW / outW;
+        int gridH = samplingRatio > 0 ? samplingRatio : (int) Math.ceil(roiH / outH);
+        int gridW = samplingRatio > 0 ? samplingRatio : (int) Math.ceil(roiW / outW);
+        float count = Math.max(gridH * gridW, 1);
+
+        // sampling positions and weights, shared by every channel
+        int samples = outH * outW * gridH * gridW;
+        int[] pos = new int[4 * samples];
+        float[] weight = new float[4 * samples];
+        int s = 0;
+        for (int ph = 0; ph < outH; ph++) {
+            for (int pw = 0; pw < outW; pw++) {
+                for (int iy = 0; iy < gridH; iy++) {
+                    float yy = startH + ph * binH + (iy + .5f) * binH / gridH;
+                    for (int ix = 0; ix < gridW; ix++, s++) {
+                        float xx = startW + pw * binW + (ix + .5f) * binW / gridW;
+                        bilinear(height, width, yy, xx, pos, weight, 4 * s);
+                    }
+                }
+            }
+        }
+        int plane = height * width;
+        int perBin = gridH * gridW;
+        for (int c = 0; c < channels; c++) {
+            int in = base + c * plane;
+            int o = outBase + c * outH * outW;
+            s = 0;
+            for (int bin = 0; bin < outH * outW; bin++) {
+                float sum = 0f;
+                for (int k = 0; k < perBin; k++, s++) {
+                    int q = 4 * s;
+                    float v = weight[q] * feature[in + pos[q]] + weight[q + 1] * feature[in + pos[q + 1]]
+                            + weight[q + 2] * feature[in + pos[q + 2]] + weight[q + 3] * feature[in + pos[q + 3]];
+                    sum += v;
+                }
+                out[o + bin] = sum / count;
+            }
+        }
+    }
+
+    private static void bilinear(int height, int width, float y, float x, int[] pos, float[] w, int at) {
+        if (y < -1.0f || y > height || x < -1.0f || x > width) {
+            return; // weights stay zero, positions 0
+        }
+        if (y <= 0) {
+            y = 0;
+        }
+        if (x <= 0) {
+            x = 0;
+        }
+        int yLow = (int) y;
+        int xLow = (int) x;
+        int yHigh;
+        int xHigh;
+        if (yLow >= height - 1) {
+            yHigh = yLow = height - 1;
+            y = yLow;
+        } else {
+            yHigh = yLow + 1;
+        }
+        if (xLow >= width - 1) {
+            xHigh = xLow = width - 1;
+            x = xLow;
+        } else {
+            xHigh = xLow + 1;
+        }
+        float ly = y - yLow;
+        float lx = x - xLow;
+        float hy = 1f - ly;
+        float hx = 1f - lx;
+        w[at] = hy * hx;
+        w[at + 1] = hy * lx;
+        w[at + 2] = ly * hx;
+        w[at + 3] = ly * lx;
+        pos[at] = yLow * width + xLow;
+        pos[at + 1] = yLow * width + xHigh;
+        pos[at + 2] = yHigh * width + xLow;
+        pos[at + 3] = yHigh * width + xHigh;
+    }
+}

@@ -1,7 +1,7 @@
 package io.piip4j.cli;
 
 import io.piip4j.predict.PiipModel;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 import io.piip4j.weights.Npy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ final class ForwardCommand implements Callable<Integer> {
         NdArray x = Inputs.tensor(input, checkpoint.options());
         try (PiipModel model = PiipModel.load(Inputs.config(config), Inputs.existing(weights, "weights file"), true,
                 checkpoint.options())) {
-            if (x.dtype() != io.piip4j.weights.DType.FLOAT32) {
+            if (x.dtype() != io.piip4j.tensor.DType.FLOAT32) {
                 x = NdArray.ofFloats(x.toFloats(), x.shape());
             }
             runtime.apply(model);

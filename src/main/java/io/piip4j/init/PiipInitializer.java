@@ -4,7 +4,7 @@ import io.piip4j.backbone.Branch;
 import io.piip4j.backbone.PiipClassifier;
 import io.piip4j.config.ConfigException;
 import io.piip4j.config.PiipConfig;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 import io.piip4j.weights.PthReader;
 import java.nio.file.Path;
 import java.util.ArrayList;

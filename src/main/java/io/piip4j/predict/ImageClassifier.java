@@ -1,8 +1,8 @@
 package io.piip4j.predict;
 
-import io.piip4j.predict.image.ImageNetTransform;
+import io.piip4j.image.ImageNetTransform;
 import io.piip4j.tensor.Tensors;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;

@@ -19,7 +19,7 @@ import io.piip4j.tensor.Tensors;
 import io.piip4j.testing.Close;
 import io.piip4j.train.TrainCheckpoint;
 import io.piip4j.train.VitClassifier;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 import io.piip4j.weights.PthReader;
 import io.piip4j.weights.PthWriter;
 import io.piip4j.weights.StateDictLoader;

@@ -1,4 +1,4 @@
-package io.piip4j.weights;
+package io.piip4j.tensor;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -61,7 +61,7 @@ public record NdArray(DType dtype, long[] shape, ByteBuffer data) {
     }
 
     /** IEEE 754 binary16 to float (Java 17 has no Float.float16ToFloat). */
-    static float halfToFloat(short h) {
+    public static float halfToFloat(short h) {
         int bits = h & 0xffff;
         int sign = (bits & 0x8000) << 16;
         int exp = (bits >>> 10) & 0x1f;

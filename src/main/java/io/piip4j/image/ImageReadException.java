@@ -1,4 +1,4 @@
-package io.piip4j.predict.image;
+package io.piip4j.image;
 
 /**
  * An input image could not be found or decoded. The message is a single line that starts with

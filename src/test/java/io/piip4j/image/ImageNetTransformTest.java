@@ -1,4 +1,4 @@
-package io.piip4j.predict.image;
+package io.piip4j.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.piip4j.image.ImageNetTransform;
+import io.piip4j.image.ImageReadException;
 import io.piip4j.testing.Golden;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;

@@ -1,4 +1,4 @@
-package io.piip4j.weights;
+package io.piip4j.tensor;
 
 /** Element types that checkpoints and .npy files carry, with their on-disk sizes. */
 public enum DType {

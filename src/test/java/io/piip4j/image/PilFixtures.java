@@ -1,4 +1,4 @@
-package io.piip4j.predict.image;
+package io.piip4j.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.piip4j.predict.image;
+package io.piip4j.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.piip4j.predict.image.PilResize.Filter;
+import io.piip4j.image.PilFixtures;
+import io.piip4j.image.PilResize.Filter;
+import io.piip4j.image.PilResize;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Random;

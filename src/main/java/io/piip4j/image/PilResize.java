@@ -1,4 +1,4 @@
-package io.piip4j.predict.image;
+package io.piip4j.image;
 
 import java.util.Objects;
 

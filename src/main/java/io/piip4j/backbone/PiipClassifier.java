@@ -1,5 +1,9 @@
 package io.piip4j.backbone;
 
+import io.piip4j.backbone.branch.Branch;
+import io.piip4j.backbone.interaction.DeformInputs;
+import io.piip4j.backbone.interaction.InteractionBlock;
+import io.piip4j.backbone.merge.BranchMerge;
 import io.piip4j.config.BranchConfig;
 import io.piip4j.config.ConfigException;
 import io.piip4j.config.PiipConfig;

@@ -1,12 +1,17 @@
 package io.piip4j.backbone;
 
+import io.piip4j.backbone.branch.Branch;
+import io.piip4j.backbone.interaction.DeformInputs;
+import io.piip4j.backbone.interaction.InteractionBlock;
+import io.piip4j.backbone.merge.DenseMerge;
+import io.piip4j.backbone.merge.SimpleFpn;
 import io.piip4j.config.BranchConfig;
 import io.piip4j.config.BranchKind;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.nn.Parameter;
 import io.piip4j.tensor.F;
-import io.piip4j.tensor.StageTimer;
 import io.piip4j.tensor.Scoped;
+import io.piip4j.tensor.StageTimer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

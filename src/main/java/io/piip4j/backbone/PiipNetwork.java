@@ -1,5 +1,6 @@
 package io.piip4j.backbone;
 
+import io.piip4j.backbone.branch.Branch;
 import io.piip4j.config.BranchConfig;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.nn.Module;

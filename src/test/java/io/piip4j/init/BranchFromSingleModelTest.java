@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.piip4j.backbone.Branch;
-import io.piip4j.backbone.DeformInputs;
-import io.piip4j.backbone.InteractionBlock;
+import io.piip4j.backbone.branch.Branch;
+import io.piip4j.backbone.interaction.DeformInputs;
+import io.piip4j.backbone.interaction.InteractionBlock;
 import io.piip4j.backbone.PiipClassifier;
 import io.piip4j.backbone.Pyramid;
 import io.piip4j.cli.Main;

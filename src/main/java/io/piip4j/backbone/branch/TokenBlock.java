@@ -1,4 +1,4 @@
-package io.piip4j.backbone;
+package io.piip4j.backbone.branch;
 
 import org.bytedeco.pytorch.Tensor;
 

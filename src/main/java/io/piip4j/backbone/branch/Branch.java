@@ -1,4 +1,4 @@
-package io.piip4j.backbone;
+package io.piip4j.backbone.branch;
 
 import io.piip4j.config.BranchConfig;
 import io.piip4j.config.BranchKind;

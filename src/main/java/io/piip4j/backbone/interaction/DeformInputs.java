@@ -1,4 +1,4 @@
-package io.piip4j.backbone;
+package io.piip4j.backbone.interaction;
 
 import io.piip4j.tensor.Tensors;
 import org.bytedeco.pytorch.Tensor;
@@ -11,7 +11,7 @@ import org.bytedeco.pytorch.Tensor;
  * @param reference (1, Lq, 1, 2) (x, y) in [0, 1]
  */
 public record DeformInputs(Tensor reference, long featH, long featW) {
-    static final int PATCH = 16;
+    public static final int PATCH = 16;
 
     /** Queries from the smaller image {@code (h, w)}, keys from the image {@code 1/scale} times larger. */
     public static DeformInputs fromSmaller(long h, long w, double scale) {

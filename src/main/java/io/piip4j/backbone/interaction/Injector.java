@@ -1,4 +1,4 @@
-package io.piip4j.backbone;
+package io.piip4j.backbone.interaction;
 
 import io.piip4j.nn.ConvFFN;
 import io.piip4j.nn.CrossAttention;

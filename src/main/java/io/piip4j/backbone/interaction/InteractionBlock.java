@@ -1,5 +1,6 @@
-package io.piip4j.backbone;
+package io.piip4j.backbone.interaction;
 
+import io.piip4j.backbone.interaction.InteractionUnit;
 import io.piip4j.nn.Module;
 import java.util.ArrayList;
 import java.util.List;

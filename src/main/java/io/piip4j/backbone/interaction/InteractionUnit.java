@@ -1,4 +1,4 @@
-package io.piip4j.backbone;
+package io.piip4j.backbone.interaction;
 
 import io.piip4j.nn.Linear;
 import io.piip4j.nn.Module;

@@ -1,5 +1,6 @@
-package io.piip4j.backbone;
+package io.piip4j.backbone.branch;
 
+import io.piip4j.backbone.branch.Branch;
 import io.piip4j.config.BranchConfig;
 import io.piip4j.config.ConfigException;
 import io.piip4j.nn.LayerNorm;

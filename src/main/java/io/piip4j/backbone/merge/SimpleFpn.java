@@ -1,4 +1,4 @@
-package io.piip4j.backbone;
+package io.piip4j.backbone.merge;
 
 import io.piip4j.nn.ConvTranspose2d;
 import io.piip4j.nn.GroupNorm;

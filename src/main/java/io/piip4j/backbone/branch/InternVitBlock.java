@@ -1,12 +1,12 @@
-package io.piip4j.backbone;
+package io.piip4j.backbone.branch;
 
 import io.piip4j.nn.Attention;
 import io.piip4j.nn.DropPath;
-import io.piip4j.nn.WindowedAttention;
 import io.piip4j.nn.Mlp;
 import io.piip4j.nn.Module;
 import io.piip4j.nn.Norm;
 import io.piip4j.nn.Parameter;
+import io.piip4j.nn.WindowedAttention;
 import org.bytedeco.pytorch.Tensor;
 
 /**

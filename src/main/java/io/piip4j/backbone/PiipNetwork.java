@@ -21,6 +21,12 @@ public abstract class PiipNetwork extends Module {
      * baselines.
      */
     public static PiipNetwork build(PiipConfig cfg) {
+        checkRunnable(cfg);
+        return structure(cfg);
+    }
+
+    /** Fails as {@link #build} does where this port cannot run the configuration. */
+    public static void checkRunnable(PiipConfig cfg) {
         if (cfg.isBaseline()) {
             throw BaselineBackbone.notRunnable(cfg);
         }
@@ -29,7 +35,6 @@ public abstract class PiipNetwork extends Module {
                 throw Branch.unsupported(b);
             }
         }
-        return structure(cfg);
     }
 
     /**
@@ -41,6 +46,6 @@ public abstract class PiipNetwork extends Module {
         if (cfg.task() == PiipConfig.Task.CLASSIFICATION) {
             return new PiipClassifier(cfg);
         }
-        return cfg.isBaseline() ? new BaselineBackbone(cfg) : new PiipDenseBackbone(cfg);
+        return DenseBackbone.structure(cfg);
     }
 }

@@ -41,7 +41,7 @@ public final class ImageClassifier {
         int s = model.inputSize();
         NdArray input = NdArray.ofFloats(chw, 1, 3, s, s);
         float[] logits = model.withNetwork(() -> Tensors.toFloats(
-                model.network().forwardOutputs(model.onDevice(input)).get(0)));
+                model.classification().logits(model.onDevice(input))));
         return TopK.topK(logits, topK, labels);
     }
 

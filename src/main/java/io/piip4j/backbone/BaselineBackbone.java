@@ -1,11 +1,11 @@
 package io.piip4j.backbone;
 
+import io.piip4j.backbone.branch.Branch;
 import io.piip4j.config.BranchConfig;
 import io.piip4j.config.ConfigException;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.nn.ConvTranspose2d;
 import io.piip4j.nn.GroupNorm;
-import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -14,7 +14,7 @@ import org.bytedeco.pytorch.Tensor;
  * the reference's keys (no branch prefix). Only its structure is supported: {@code piip info}
  * counts it; running it is not supported yet.
  */
-public final class BaselineBackbone extends PiipNetwork {
+public final class BaselineBackbone extends DenseBackbone {
     private final PiipConfig config;
 
     public BaselineBackbone(PiipConfig config) {
@@ -47,7 +47,7 @@ public final class BaselineBackbone extends PiipNetwork {
     }
 
     @Override
-    public List<Tensor> forwardOutputs(Tensor image) {
+    public FeaturePyramid forwardFeatures(Tensor image) {
         throw notRunnable(config);
     }
 

@@ -1,5 +1,8 @@
 package io.piip4j.backbone;
 
+import io.piip4j.backbone.branch.Branch;
+import io.piip4j.backbone.interaction.DeformInputs;
+import io.piip4j.backbone.merge.BranchMerge;
 import io.piip4j.config.BranchConfig;
 import io.piip4j.config.ConfigException;
 import io.piip4j.config.PiipConfig;
@@ -8,7 +11,6 @@ import io.piip4j.nn.Linear;
 import io.piip4j.nn.Module;
 import io.piip4j.nn.Parameter;
 import io.piip4j.tensor.F;
-import io.piip4j.tensor.StageTimer;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
@@ -24,7 +26,7 @@ public final class PiipClassifier extends PiipNetwork {
     private final PiipConfig config;
     private final List<Parameter> branchWeights = new ArrayList<>();
     private final List<Branch> branches = new ArrayList<>();
-    private final ModuleList<InteractionBlock> interactions;
+    private final Pyramid pyramid;
     private final List<Module> merges = new ArrayList<>();
     private final LayerNorm clsNorm;
     private final Linear clsHead;
@@ -48,7 +50,7 @@ public final class PiipClassifier extends PiipNetwork {
         for (BranchConfig b : config.branches()) {
             branches.add(child(b.name(), Branch.create(b, config.separateHead())));
         }
-        this.interactions = child("interactions", Pyramid.interactions(config));
+        this.pyramid = new Pyramid(config, branches, child("interactions", Pyramid.interactions(config)));
         if (!config.separateHead()) {
             long dim1 = config.branches().get(0).embedDim();
             for (int i = 0; i < n; i++) {
@@ -81,6 +83,11 @@ public final class PiipClassifier extends PiipNetwork {
         return branches;
     }
 
+    /** The branches and interactions, as the forward runs them. */
+    public Pyramid pyramid() {
+        return pyramid;
+    }
+
     /** The resolution the model takes: the last (highest-resolution) branch's. */
     public int inputSize() {
         return config.branches().get(config.numBranches() - 1).imgSize();
@@ -93,24 +100,13 @@ public final class PiipClassifier extends PiipNetwork {
     /** images (B, 3, S, S) at the last branch's resolution → logits (B, classes). */
     public Tensor forward(Tensor image) {
         int n = config.numBranches();
-        int last = config.branches().get(n - 1).imgSize();
-        List<Tensor> images = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            double s = (double) config.branches().get(i).imgSize() / last;
-            images.add(s < 1 ? F.interpolateBilinear(image, s) : image);
-        }
+        List<Tensor> images = pyramid.resize(image);
         double[] scales = new double[n - 1];
         for (int i = 0; i + 1 < n; i++) {
             scales[i] = (double) config.branches().get(i).imgSize() / config.branches().get(i + 1).imgSize();
         }
         DeformInputs[][] where = Pyramid.deformInputs(config, images, scales);
-        List<Branch.Embedded> x = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            Branch branch = branches.get(i);
-            Tensor scaled = images.get(i);
-            x.add(StageTimer.time(branch.config().name() + ".embed", () -> branch.embed(scaled)));
-        }
-        x = Pyramid.run(config, branches, interactions, x, where);
+        List<Branch.Embedded> x = pyramid.run(pyramid.embed(images), where);
 
         if (config.separateHead()) {
             Tensor sum = null;

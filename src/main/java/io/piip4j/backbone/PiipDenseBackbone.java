@@ -1,11 +1,14 @@
 package io.piip4j.backbone;
 
+import io.piip4j.backbone.branch.Branch;
+import io.piip4j.backbone.interaction.DeformInputs;
+import io.piip4j.backbone.merge.DenseMerge;
+import io.piip4j.backbone.merge.SimpleFpn;
 import io.piip4j.config.BranchConfig;
 import io.piip4j.config.BranchKind;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.nn.Parameter;
 import io.piip4j.tensor.F;
-import io.piip4j.tensor.StageTimer;
 import io.piip4j.tensor.Scoped;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,12 +33,12 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * <li>DINO ({@code is_dino}): the three coarser maps of the merged map.</li>
  * </ul>
  */
-public final class PiipDenseBackbone extends PiipNetwork {
+public final class PiipDenseBackbone extends DenseBackbone {
     private final PiipConfig config;
     private final List<Parameter> weights = new ArrayList<>();
     private final Map<Integer, List<Parameter>> intermediateWeights = new LinkedHashMap<>();
     private final List<Branch> branches = new ArrayList<>();
-    private final ModuleList<InteractionBlock> interactions;
+    private final Pyramid pyramid;
     private final SimpleFpn.Up4 fpn1;
     private final SimpleFpn.Up2 fpn2;
     private final Map<Integer, List<DenseMerge>> intermediateMerges = new LinkedHashMap<>();
@@ -67,7 +70,7 @@ public final class PiipDenseBackbone extends PiipNetwork {
         for (BranchConfig b : config.branches()) {
             branches.add(child(b.name(), Branch.createDense(b)));
         }
-        this.interactions = child("interactions", Pyramid.interactions(config));
+        this.pyramid = new Pyramid(config, branches, child("interactions", Pyramid.interactions(config)));
 
         long dim1 = config.branches().get(0).embedDim();
         if (regularFpn) {
@@ -111,25 +114,26 @@ public final class PiipDenseBackbone extends PiipNetwork {
         return branches;
     }
 
-    /** images (B, 3, H, W) at the last branch's resolution → the feature maps, finest first. */
+    /**
+     * images (B, 3, H, W) at the last branch's resolution → the feature maps, finest first: strides
+     * 4, 8, 16, 32 of the input (DINO: 8, 16, 32).
+     */
     @Override
-    public List<Tensor> forwardOutputs(Tensor image) {
-        int n = config.numBranches();
-        int lastSize = config.branches().get(n - 1).imgSize();
-        List<Tensor> images = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            double s = (double) config.branches().get(i).imgSize() / lastSize;
-            images.add(s < 1 ? F.interpolateBilinear(image, s) : image);
+    public FeaturePyramid forwardFeatures(Tensor image) {
+        List<Tensor> maps = forwardMaps(image);
+        int[] strides = new int[maps.size()];
+        int finest = config.dense().isDino() ? 8 : 4;
+        for (int i = 0; i < strides.length; i++) {
+            strides[i] = finest << i;
         }
+        return FeaturePyramid.of(maps, strides);
+    }
+
+    private List<Tensor> forwardMaps(Tensor image) {
+        List<Tensor> images = pyramid.resize(image);
         DeformInputs[][][] where = Pyramid.denseDeformInputs(config, images);
-        List<Branch.Embedded> x = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            Branch branch = branches.get(i);
-            Tensor scaled = images.get(i);
-            x.add(StageTimer.time(branch.config().name() + ".embed", () -> branch.embed(scaled)));
-        }
         List<Tensor> outs = new ArrayList<>();
-        x = Pyramid.run(config, branches, interactions, x, where, (k, cur) -> {
+        List<Branch.Embedded> x = pyramid.run(pyramid.embed(images), where, (k, cur) -> {
             if (intermediateMerges.containsKey(k)) {
                 outs.add(merge(cur, intermediateMerges.get(k), intermediateWeights.get(k)));
             }

@@ -1,5 +1,6 @@
 package io.piip4j.backbone;
 
+import io.piip4j.backbone.branch.Branch;
 import io.piip4j.config.BranchConfig;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.nn.Module;
@@ -20,6 +21,12 @@ public abstract class PiipNetwork extends Module {
      * baselines.
      */
     public static PiipNetwork build(PiipConfig cfg) {
+        checkRunnable(cfg);
+        return structure(cfg);
+    }
+
+    /** Fails as {@link #build} does where this port cannot run the configuration. */
+    public static void checkRunnable(PiipConfig cfg) {
         if (cfg.isBaseline()) {
             throw BaselineBackbone.notRunnable(cfg);
         }
@@ -28,7 +35,6 @@ public abstract class PiipNetwork extends Module {
                 throw Branch.unsupported(b);
             }
         }
-        return structure(cfg);
     }
 
     /**
@@ -40,6 +46,6 @@ public abstract class PiipNetwork extends Module {
         if (cfg.task() == PiipConfig.Task.CLASSIFICATION) {
             return new PiipClassifier(cfg);
         }
-        return cfg.isBaseline() ? new BaselineBackbone(cfg) : new PiipDenseBackbone(cfg);
+        return DenseBackbone.structure(cfg);
     }
 }

@@ -1,21 +1,67 @@
 package io.piip4j.backbone;
 
+import io.piip4j.backbone.branch.Branch;
+import io.piip4j.backbone.interaction.DeformInputs;
+import io.piip4j.backbone.interaction.InteractionBlock;
+import io.piip4j.backbone.interaction.InteractionUnit;
 import io.piip4j.config.BranchConfig;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.nn.Module.ModuleList;
+import io.piip4j.tensor.F;
 import io.piip4j.tensor.Scoped;
 import io.piip4j.tensor.StageTimer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * The heart of PIIP, shared by the classification and dense models: the branches run their block
- * groups side by side, and after each group an {@link InteractionBlock} exchanges features between
- * neighbours.
+ * The heart of PIIP, shared by the classification and dense models: the input is resized for each
+ * branch and embedded, the branches run their block groups side by side, and after each group an
+ * {@link InteractionBlock} exchanges features between neighbours. It holds the network's own
+ * branches and interaction stages (registered as the network's children, so state-dict keys stay
+ * {@code branchN.…} and {@code interactions.…}).
  */
 public final class Pyramid {
-    private Pyramid() {
+    private final PiipConfig config;
+    private final List<Branch> branches;
+    private final ModuleList<InteractionBlock> stages;
+
+    public Pyramid(PiipConfig config, List<Branch> branches, ModuleList<InteractionBlock> stages) {
+        this.config = config;
+        this.branches = List.copyOf(branches);
+        this.stages = stages;
+    }
+
+    public List<Branch> branches() {
+        return branches;
+    }
+
+    /**
+     * The input (B, 3, H, W) at the last branch's resolution, resized (bilinear) for each branch by
+     * the ratio of its {@code img_size} to the last one's; the last branch takes it as it is.
+     */
+    public List<Tensor> resize(Tensor image) {
+        int n = config.numBranches();
+        int last = config.branches().get(n - 1).imgSize();
+        List<Tensor> images = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            double s = (double) config.branches().get(i).imgSize() / last;
+            images.add(s < 1 ? F.interpolateBilinear(image, s) : image);
+        }
+        return images;
+    }
+
+    /** Each branch's patch and position embedding of its image. */
+    public List<Branch.Embedded> embed(List<Tensor> images) {
+        List<Branch.Embedded> x = new ArrayList<>();
+        for (int i = 0; i < branches.size(); i++) {
+            Branch branch = branches.get(i);
+            Tensor scaled = images.get(i);
+            x.add(StageTimer.time(branch.config().name() + ".embed", () -> branch.embed(scaled)));
+        }
+        return x;
     }
 
     /** Builds the interaction stages of a config. */
@@ -88,25 +134,23 @@ public final class Pyramid {
     }
 
     /** Runs every block group and interaction; {@code x} holds each branch's embedded tokens. */
-    public static List<Branch.Embedded> run(PiipConfig cfg, List<Branch> branches, ModuleList<InteractionBlock> stages,
-            List<Branch.Embedded> x, DeformInputs[][] where) {
+    public List<Branch.Embedded> run(List<Branch.Embedded> x, DeformInputs[][] where) {
         DeformInputs[][][] perStage = new DeformInputs[stages.size()][][];
-        java.util.Arrays.fill(perStage, where);
-        return run(cfg, branches, stages, x, perStage, (k, cur) -> { });
+        Arrays.fill(perStage, where);
+        return run(x, perStage, (k, cur) -> { });
     }
 
     /**
-     * As {@link #run(PiipConfig, List, ModuleList, List, DeformInputs[][])} with geometry per
+     * As {@link #run(List, DeformInputs[][])} with geometry per
      * interaction; {@code afterInteraction} sees the branches' tokens after each interaction (the
      * intermediate merges of the regular-FPN outputs).
      */
-    public static List<Branch.Embedded> run(PiipConfig cfg, List<Branch> branches, ModuleList<InteractionBlock> stages,
-            List<Branch.Embedded> x, DeformInputs[][][] where,
-            java.util.function.BiConsumer<Integer, List<Branch.Embedded>> afterInteraction) {
+    public List<Branch.Embedded> run(List<Branch.Embedded> x, DeformInputs[][][] where,
+            BiConsumer<Integer, List<Branch.Embedded>> afterInteraction) {
         List<Branch.Embedded> cur = new ArrayList<>(x);
         for (int k = 0; k < stages.size(); k++) {
             for (int i = 0; i < branches.size(); i++) {
-                int[] range = cfg.branches().get(i).interactionIndexes().get(k);
+                int[] range = config.branches().get(i).interactionIndexes().get(k);
                 Branch branch = branches.get(i);
                 Branch.Embedded e = cur.get(i);
                 cur.set(i, StageTimer.time(branch.config().name() + ".blocks", () -> branch.forwardBlocks(e, range[0], range[1])));

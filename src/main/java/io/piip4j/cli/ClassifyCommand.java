@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.piip4j.predict.Classification;
 import io.piip4j.predict.ImageClassifier;
 import io.piip4j.predict.PiipModel;
-import io.piip4j.predict.image.ImageNetTransform;
+import io.piip4j.image.ImageNetTransform;
 import io.piip4j.train.SmallImageClassifier;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;

@@ -5,9 +5,9 @@ import io.piip4j.detector.MaskRcnnConfig;
 import io.piip4j.head.Detections;
 import io.piip4j.head.ImageMeta;
 import io.piip4j.predict.PiipModel;
+import io.piip4j.tensor.DType;
+import io.piip4j.tensor.NdArray;
 import io.piip4j.weights.Checkpoints;
-import io.piip4j.weights.DType;
-import io.piip4j.weights.NdArray;
 import io.piip4j.weights.Npy;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -61,7 +61,7 @@ final class ForwardCommand implements Callable<Integer> {
         }
         try (PiipModel model = PiipModel.load(Inputs.config(config), weightsFile, true,
                 checkpoint.options())) {
-            if (x.dtype() != io.piip4j.weights.DType.FLOAT32) {
+            if (x.dtype() != io.piip4j.tensor.DType.FLOAT32) {
                 x = NdArray.ofFloats(x.toFloats(), x.shape());
             }
             runtime.apply(model);

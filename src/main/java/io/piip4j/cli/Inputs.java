@@ -12,7 +12,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import io.piip4j.weights.CheckpointException;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 import io.piip4j.weights.Npy;
 import io.piip4j.weights.PthReader;
 import java.nio.file.Files;

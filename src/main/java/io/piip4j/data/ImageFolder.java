@@ -1,7 +1,7 @@
 package io.piip4j.data;
 
-import io.piip4j.predict.image.ImageNetTransform;
-import io.piip4j.predict.image.ImageReadException;
+import io.piip4j.image.ImageNetTransform;
+import io.piip4j.image.ImageReadException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.piip4j.data;
 
-import io.piip4j.predict.image.ImageNetTransform;
-import io.piip4j.predict.image.PilResize;
+import io.piip4j.image.ImageNetTransform;
+import io.piip4j.image.PilResize;
 import java.awt.image.BufferedImage;
 
 /**

@@ -21,7 +21,7 @@ import io.piip4j.ops.DeltaXywhBoxCoder;
 import io.piip4j.tensor.Inference;
 import io.piip4j.tensor.Tensors;
 import io.piip4j.weights.Checkpoints;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 import io.piip4j.weights.PthReader;
 import io.piip4j.weights.StateDictLoader;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.piip4j.head;
 
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 
 /**
  * Receives intermediate results of a detector by stage name, for parity tests and debugging; a stage

@@ -73,8 +73,8 @@ public final class StandardRoiHead extends Module {
             float[] d = java.util.Arrays.copyOfRange(deltas, start * deltaWidth, (start + k) * deltaWidth);
             Detections det = bboxHead.detect(boxes, s, d, k, meta.imgH(), meta.imgW(), rescale ? meta.scaleFactor() : null, cfg);
             if (sink.active()) {
-                sink.put("det_bboxes", io.piip4j.weights.NdArray.ofFloats(det.boxes(), det.count(), 5));
-                sink.put("det_labels", io.piip4j.weights.NdArray.ofFloats(toFloats(det.labels()), det.count()));
+                sink.put("det_bboxes", io.piip4j.tensor.NdArray.ofFloats(det.boxes(), det.count(), 5));
+                sink.put("det_labels", io.piip4j.tensor.NdArray.ofFloats(toFloats(det.labels()), det.count()));
             }
             dets.add(det);
             start += k;
@@ -126,7 +126,7 @@ public final class StandardRoiHead extends Module {
                 System.arraycopy(all, ((start + i) * classes + d.labels()[i]) * m * m, chosen, i * m * m, m * m);
             }
             if (sink.active()) {
-                sink.put("mask_logits", io.piip4j.weights.NdArray.ofFloats(chosen, k, m, m));
+                sink.put("mask_logits", io.piip4j.tensor.NdArray.ofFloats(chosen, k, m, m));
             }
             int[] hw = outputSize(meta, rescale);
             float[] boxes = maskBoxes.get(img);

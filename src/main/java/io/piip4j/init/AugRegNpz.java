@@ -2,7 +2,7 @@ package io.piip4j.init;
 
 import io.piip4j.tensor.Tensors;
 import io.piip4j.weights.CheckpointException;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 import io.piip4j.weights.Npy;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package io.piip4j.init;
 
 import io.piip4j.weights.CheckpointException;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,10 +1,10 @@
 package io.piip4j.init;
 
-import io.piip4j.backbone.Branch;
+import io.piip4j.backbone.branch.Branch;
 import io.piip4j.backbone.PiipClassifier;
 import io.piip4j.config.ConfigException;
 import io.piip4j.config.PiipConfig;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 import io.piip4j.weights.PthReader;
 import java.nio.file.Path;
 import java.util.ArrayList;

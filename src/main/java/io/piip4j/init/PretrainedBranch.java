@@ -1,12 +1,12 @@
 package io.piip4j.init;
 
-import io.piip4j.backbone.Branch;
+import io.piip4j.backbone.branch.Branch;
 import io.piip4j.config.BranchConfig;
 import io.piip4j.nn.Parameter;
 import io.piip4j.tensor.F;
 import io.piip4j.tensor.Tensors;
 import io.piip4j.weights.CheckpointException;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

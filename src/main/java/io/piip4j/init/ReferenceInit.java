@@ -1,6 +1,6 @@
 package io.piip4j.init;
 
-import io.piip4j.backbone.Branch;
+import io.piip4j.backbone.branch.Branch;
 import io.piip4j.backbone.PiipClassifier;
 import io.piip4j.config.BranchConfig;
 import io.piip4j.config.BranchKind;

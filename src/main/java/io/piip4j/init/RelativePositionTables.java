@@ -1,7 +1,7 @@
 package io.piip4j.init;
 
-import io.piip4j.weights.DType;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.DType;
+import io.piip4j.tensor.NdArray;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 

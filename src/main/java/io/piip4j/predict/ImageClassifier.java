@@ -1,8 +1,8 @@
 package io.piip4j.predict;
 
-import io.piip4j.predict.image.ImageNetTransform;
+import io.piip4j.image.ImageNetTransform;
 import io.piip4j.tensor.Tensors;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,7 +41,7 @@ public final class ImageClassifier {
         int s = model.inputSize();
         NdArray input = NdArray.ofFloats(chw, 1, 3, s, s);
         float[] logits = model.withNetwork(() -> Tensors.toFloats(
-                model.network().forwardOutputs(model.onDevice(input)).get(0)));
+                model.classification().logits(model.onDevice(input))));
         return TopK.topK(logits, topK, labels);
     }
 

@@ -1,22 +1,21 @@
 package io.piip4j.predict;
 
-import io.piip4j.backbone.PiipClassifier;
-import io.piip4j.backbone.PiipNetwork;
 import io.piip4j.config.ConfigException;
 import io.piip4j.config.ConfigReader;
 import io.piip4j.config.PiipConfig;
+import io.piip4j.model.ClassificationModel;
+import io.piip4j.model.TaskModel;
 import io.piip4j.nn.InferenceWeights;
 import io.piip4j.tensor.Devices;
 import io.piip4j.tensor.Inference;
 import io.piip4j.tensor.Tensors;
 import io.piip4j.weights.Checkpoints;
 import io.piip4j.weights.LoadReport;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 import io.piip4j.weights.PthReader;
 import io.piip4j.weights.StateDictLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -38,13 +37,13 @@ import org.bytedeco.pytorch.Tensor;
  * }</pre>
  */
 public final class PiipModel implements AutoCloseable {
-    private final PiipNetwork network;
+    private final TaskModel network;
     private final LoadReport loadReport;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
     private Device device = new Device("cpu");
 
-    private PiipModel(PiipNetwork network, LoadReport loadReport) {
+    private PiipModel(TaskModel network, LoadReport loadReport) {
         this.network = network;
         this.loadReport = loadReport;
     }
@@ -78,7 +77,7 @@ public final class PiipModel implements AutoCloseable {
         Map<String, NdArray> stateDict = Checkpoints.readStateDict(weights, options);
         List<String> otherParts = new ArrayList<>();
         stateDict = backboneOf(stateDict, otherParts);
-        PiipNetwork net = PiipNetwork.build(config);
+        TaskModel net = TaskModel.build(config);
         try {
             LoadReport report = StateDictLoader.load(net, stateDict, strict, weights.getFileName().toString());
             if (!otherParts.isEmpty()) {
@@ -122,8 +121,8 @@ public final class PiipModel implements AutoCloseable {
         return own;
     }
 
-    /** Wraps an already built network whose weights are set (e.g. by training). */
-    public static PiipModel of(PiipNetwork network) {
+    /** Wraps an already built model whose weights are set (e.g. by training). */
+    public static PiipModel of(TaskModel network) {
         return new PiipModel(network, new LoadReport(network.namedParameters().size(), List.of(), List.of(), List.of()));
     }
 
@@ -139,22 +138,14 @@ public final class PiipModel implements AutoCloseable {
         return network.numParameters();
     }
 
-    /** The image size the model takes (classification: the highest-resolution branch's). */
+    /** The image size the model takes (the highest-resolution branch's; required by classifiers). */
     public int inputSize() {
-        return network instanceof PiipClassifier c ? c.inputSize()
-                : config().branches().get(config().numBranches() - 1).imgSize();
+        return network.input().size();
     }
 
     /** Raw forward: a float32 (B, 3, H, W) batch in, the model's outputs out, all as plain arrays. */
     public List<NdArray> forward(NdArray input) {
-        long[] s = input.shape();
-        if (s.length != 4 || s[1] != 3 || s[0] < 1) {
-            throw new IllegalArgumentException("input must be a (batch, 3, height, width) tensor, got shape " + Arrays.toString(s));
-        }
-        int size = inputSize();
-        if (network instanceof PiipClassifier && (s[2] != size || s[3] != size)) {
-            throw new IllegalArgumentException("this model takes " + size + "x" + size + " images, got " + s[2] + "x" + s[3]);
-        }
+        network.input().check(input.shape());
         return withNetwork(() -> {
             List<NdArray> out = new ArrayList<>();
             for (Tensor t : network.forwardOutputs(onDevice(input))) {
@@ -176,8 +167,13 @@ public final class PiipModel implements AutoCloseable {
         }
     }
 
-    PiipNetwork network() {
+    TaskModel network() {
         return network;
+    }
+
+    /** The model as a classifier; fails for other tasks. */
+    ClassificationModel classification() {
+        return network.asClassifier().orElseThrow(() -> new IllegalStateException("not a classification model"));
     }
 
     /** The input as a tensor on the model's device. */
@@ -229,9 +225,7 @@ public final class PiipModel implements AutoCloseable {
 
     /** A classifier for the model's classes, named by {@code labels} (index order). */
     public ImageClassifier newClassifier(List<String> labels) {
-        if (!(network instanceof PiipClassifier c)) {
-            throw new IllegalStateException("not a classification model");
-        }
+        ClassificationModel c = classification();
         if (labels.size() != c.numClasses()) {
             throw new IllegalArgumentException("the model has " + c.numClasses() + " classes, " + labels.size() + " labels given");
         }
@@ -240,7 +234,7 @@ public final class PiipModel implements AutoCloseable {
 
     /** A classifier with ImageNet-1K names for 1000-class models, generic names otherwise. */
     public ImageClassifier newClassifier() {
-        int n = network instanceof PiipClassifier c ? c.numClasses() : 0;
+        int n = network.asClassifier().map(ClassificationModel::numClasses).orElse(0);
         return newClassifier(n == 1000 ? Labels.imagenet1k() : Labels.generic(n));
     }
 

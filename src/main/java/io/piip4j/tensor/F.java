@@ -7,8 +7,8 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorArrayRef;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * The functional operations the models use, named as in {@code torch.nn.functional}, over

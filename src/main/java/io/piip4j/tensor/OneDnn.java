@@ -12,8 +12,8 @@ import org.bytedeco.pytorch.OptionalType;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.Type;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * Linear layers through oneDNN's inner product on pre-packed weights ({@code mkldnn::_linear_pointwise}

@@ -1,15 +1,13 @@
 package io.piip4j.tensor;
 
-import io.piip4j.weights.DType;
-import io.piip4j.weights.NdArray;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.bytedeco.pytorch.global.torch;
 
 /** Moving data between Java arrays / {@link NdArray} and engine tensors, and dtype mapping. */
 public final class Tensors {

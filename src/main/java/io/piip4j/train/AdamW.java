@@ -2,7 +2,7 @@ package io.piip4j.train;
 
 import io.piip4j.nn.Parameter;
 import io.piip4j.tensor.Tensors;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.piip4j.train;
 
-import io.piip4j.backbone.Injector;
+import io.piip4j.backbone.interaction.Injector;
 import io.piip4j.nn.Module;
 
 /** Gives every interaction injector of a model the config's {@code interaction_drop_path_rate}. */

@@ -1,8 +1,8 @@
 package io.piip4j.train;
 
-import io.piip4j.backbone.Branch;
+import io.piip4j.backbone.branch.Branch;
 import io.piip4j.backbone.PiipClassifier;
-import io.piip4j.backbone.TokenBlock;
+import io.piip4j.backbone.branch.TokenBlock;
 import io.piip4j.config.BranchConfig;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.init.ReferenceInit;

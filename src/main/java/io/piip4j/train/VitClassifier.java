@@ -1,7 +1,7 @@
 package io.piip4j.train;
 
-import io.piip4j.backbone.Branch;
-import io.piip4j.backbone.TokenBlock;
+import io.piip4j.backbone.branch.Branch;
+import io.piip4j.backbone.branch.TokenBlock;
 import io.piip4j.config.BranchConfig;
 import io.piip4j.init.ReferenceInit;
 import io.piip4j.nn.Module;

@@ -1,5 +1,6 @@
 package io.piip4j.weights;
 
+import io.piip4j.tensor.DType;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;

@@ -1,5 +1,6 @@
 package io.piip4j.weights;
 
+import io.piip4j.tensor.NdArray;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;

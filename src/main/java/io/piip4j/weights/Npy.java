@@ -1,5 +1,7 @@
 package io.piip4j.weights;
 
+import io.piip4j.tensor.DType;
+import io.piip4j.tensor.NdArray;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

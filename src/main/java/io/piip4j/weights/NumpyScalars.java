@@ -1,5 +1,6 @@
 package io.piip4j.weights;
 
+import io.piip4j.tensor.NdArray;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

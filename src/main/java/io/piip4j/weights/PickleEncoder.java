@@ -1,5 +1,7 @@
 package io.piip4j.weights;
 
+import io.piip4j.tensor.DType;
+import io.piip4j.tensor.NdArray;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

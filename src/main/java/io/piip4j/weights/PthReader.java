@@ -1,5 +1,6 @@
 package io.piip4j.weights;
 
+import io.piip4j.tensor.NdArray;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;

@@ -1,5 +1,7 @@
 package io.piip4j.weights;
 
+import io.piip4j.tensor.DType;
+import io.piip4j.tensor.NdArray;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,7 +15,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import net.razorvine.pickle.Opcodes;
 import net.razorvine.pickle.UnpickleStack;
 import net.razorvine.pickle.Unpickler;

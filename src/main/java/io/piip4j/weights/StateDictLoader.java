@@ -2,6 +2,7 @@ package io.piip4j.weights;
 
 import io.piip4j.nn.Module;
 import io.piip4j.nn.Parameter;
+import io.piip4j.tensor.NdArray;
 import io.piip4j.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,5 +1,6 @@
 package io.piip4j.weights;
 
+import io.piip4j.tensor.DType;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;

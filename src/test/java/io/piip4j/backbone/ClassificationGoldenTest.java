@@ -11,7 +11,7 @@ import io.piip4j.tensor.Tensors;
 import io.piip4j.testing.Golden;
 import io.piip4j.testing.RunsGolden;
 import io.piip4j.weights.LoadReport;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 import io.piip4j.weights.PthReader;
 import io.piip4j.weights.StateDictLoader;
 import java.nio.file.Path;

@@ -13,7 +13,7 @@ import io.piip4j.tensor.Tensors;
 import io.piip4j.testing.Golden;
 import io.piip4j.testing.RunsGolden;
 import io.piip4j.weights.LoadReport;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 import io.piip4j.weights.PthReader;
 import io.piip4j.weights.StateDictLoader;
 import java.nio.file.Path;
@@ -94,12 +94,18 @@ class DenseGoldenTest {
         Map<String, Object> io = Golden.map(PthReader.read(dir.resolve("io.pth")));
         NdArray input = (NdArray) io.get("input");
         List<?> expected = (List<?>) io.get("output");
-        try (PiipNetwork model = PiipNetwork.build(cfg)) {
+        PiipNetwork.checkRunnable(cfg);
+        try (DenseBackbone model = DenseBackbone.structure(cfg)) {
             LoadReport report = StateDictLoader.load(model, PthReader.readStateDict(dir.resolve("weights.pth")), true, name);
             assertTrue(report.clean(), report.summary());
             List<NdArray> out = Inference.run(() -> {
                 List<NdArray> r = new ArrayList<>();
-                for (Tensor t : model.forwardOutputs(Tensors.fromNdArray(input))) {
+                for (FeaturePyramid.Level level : model.forwardFeatures(Tensors.fromNdArray(input)).levels()) {
+                    Tensor t = level.map();
+                    // the typed pyramid describes its maps: channels as they are, strides of the input
+                    assertEquals(t.size(1), level.channels(), name + " channels");
+                    assertTrue(Math.abs(t.size(2) - (double) input.shape()[2] / level.stride()) < 1, name + " stride "
+                            + level.stride() + " for a " + t.size(2) + "-row map of a " + input.shape()[2] + "-row input");
                     r.add(Tensors.toNdArray(t.contiguous()));
                 }
                 return r;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.piip4j.predict.PiipModel;
 import io.piip4j.testing.Golden;
 import io.piip4j.weights.LoadReport;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 import io.piip4j.weights.PthReader;
 import java.nio.file.Path;
 import java.util.List;

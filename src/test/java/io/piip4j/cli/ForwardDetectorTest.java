@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.piip4j.testing.Golden;
-import io.piip4j.weights.DType;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.DType;
+import io.piip4j.tensor.NdArray;
 import io.piip4j.weights.Npy;
 import io.piip4j.weights.PthReader;
 import java.nio.file.Files;

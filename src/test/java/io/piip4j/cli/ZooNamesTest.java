@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.piip4j.count.ModelTask;
 import io.piip4j.testing.Golden;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 import io.piip4j.weights.Npy;
 import io.piip4j.zoo.Zoo;
 import io.piip4j.zoo.ZooModel;

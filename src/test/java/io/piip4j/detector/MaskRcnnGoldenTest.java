@@ -12,7 +12,7 @@ import io.piip4j.head.Detections;
 import io.piip4j.head.ImageMeta;
 import io.piip4j.testing.Golden;
 import io.piip4j.testing.RunsGolden;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 import io.piip4j.weights.PthReader;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.piip4j.testing.Golden;
 import io.piip4j.testing.RunsGolden;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 import io.piip4j.weights.PthReader;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

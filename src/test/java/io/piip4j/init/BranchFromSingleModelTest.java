@@ -5,27 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.piip4j.backbone.Branch;
-import io.piip4j.backbone.DeformInputs;
-import io.piip4j.backbone.InteractionBlock;
+import io.piip4j.backbone.branch.Branch;
+import io.piip4j.backbone.interaction.DeformInputs;
 import io.piip4j.backbone.PiipClassifier;
 import io.piip4j.backbone.Pyramid;
 import io.piip4j.cli.Main;
 import io.piip4j.config.ConfigReader;
 import io.piip4j.config.PiipConfig;
-import io.piip4j.nn.Module;
 import io.piip4j.tensor.Inference;
 import io.piip4j.tensor.Tensors;
 import io.piip4j.testing.Close;
 import io.piip4j.train.TrainCheckpoint;
 import io.piip4j.train.VitClassifier;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 import io.piip4j.weights.PthReader;
 import io.piip4j.weights.PthWriter;
 import io.piip4j.weights.StateDictLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,16 +96,10 @@ class BranchFromSingleModelTest {
     }
 
     /** Branch1's class token and tokens after every block group and interaction, branch2 seeing another image. */
-    @SuppressWarnings("unchecked")
     private static float[] pyramidFeatures(PiipClassifier piip, PiipConfig cfg, Tensor image) {
         List<Tensor> images = List.of(image, torch.randn(2, 3, 64, 64));
         DeformInputs[][] where = Pyramid.deformInputs(cfg, images, new double[] {32.0 / 64});
-        List<Branch.Embedded> x = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) {
-            x.add(piip.branches().get(i).embed(images.get(i)));
-        }
-        Module.ModuleList<InteractionBlock> stages = (Module.ModuleList<InteractionBlock>) piip.children().get("interactions");
-        Branch.Embedded b1 = Pyramid.run(cfg, piip.branches(), stages, x, where).get(0);
+        Branch.Embedded b1 = piip.pyramid().run(piip.pyramid().embed(images), where).get(0);
         return Tensors.toFloats(io.piip4j.tensor.F.cat(1, b1.cls(), b1.tokens()));
     }
 

@@ -14,7 +14,7 @@ import io.piip4j.nn.Parameter;
 import io.piip4j.tensor.Tensors;
 import io.piip4j.testing.Golden;
 import io.piip4j.testing.RunsGolden;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 import io.piip4j.weights.PthReader;
 import java.nio.file.Path;
 import java.util.Iterator;

@@ -7,7 +7,7 @@ import io.piip4j.tensor.ProductPath;
 import io.piip4j.tensor.ProductPaths;
 import io.piip4j.testing.Golden;
 import io.piip4j.testing.Paths;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 import io.piip4j.weights.PthReader;
 import java.nio.file.Path;
 import java.util.Locale;

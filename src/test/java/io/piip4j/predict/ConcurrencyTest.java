@@ -3,7 +3,7 @@ package io.piip4j.predict;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -3,7 +3,7 @@ package io.piip4j.predict;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.piip4j.testing.Golden;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 import io.piip4j.weights.PthReader;
 import java.nio.file.Path;
 import java.util.List;

@@ -3,9 +3,9 @@ package io.piip4j.predict;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.piip4j.predict.image.ImageNetTransform;
+import io.piip4j.image.ImageNetTransform;
 import io.piip4j.testing.Golden;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

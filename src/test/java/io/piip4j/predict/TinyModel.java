@@ -2,8 +2,8 @@ package io.piip4j.predict;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.piip4j.backbone.PiipNetwork;
 import io.piip4j.config.ConfigReader;
+import io.piip4j.model.TaskModel;
 import io.piip4j.nn.Parameter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +29,7 @@ final class TinyModel {
 
     /** The model, with seeded random weights. */
     static PiipModel create() {
-        PiipNetwork net = PiipNetwork.build(ConfigReader.parse(json(CONFIG)));
+        TaskModel net = TaskModel.build(ConfigReader.parse(json(CONFIG)));
         // seeded random weights: N(0, 0.02), norm scales near 1
         torch.manual_seed(7);
         for (Map.Entry<String, Parameter> e : net.namedParameters().entrySet()) {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 
 /** Equality of arrays as files define it: same dtype, same shape, identical bytes. */
 public final class ArrayAsserts {

@@ -9,7 +9,7 @@ import io.piip4j.data.ImageSet;
 import io.piip4j.nn.Parameter;
 import io.piip4j.tensor.Inference;
 import io.piip4j.tensor.Tensors;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 import io.piip4j.weights.PthReader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -3,6 +3,7 @@ package io.piip4j.weights;
 import static io.piip4j.testing.FuzzChecks.MAX_INPUT_BYTES;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.piip4j.tensor.NdArray;
 import io.piip4j.testing.FuzzChecks;
 import java.nio.file.Path;
 

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.piip4j.tensor.DType;
+import io.piip4j.tensor.NdArray;
 import io.piip4j.testing.Golden;
 import io.piip4j.testing.RunsGolden;
 import java.io.IOException;

@@ -2,6 +2,8 @@ package io.piip4j.weights;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.piip4j.tensor.DType;
+import io.piip4j.tensor.NdArray;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

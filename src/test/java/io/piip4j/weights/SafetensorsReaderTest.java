@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.piip4j.tensor.DType;
+import io.piip4j.tensor.NdArray;
 import io.piip4j.testing.Golden;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,8 +1,8 @@
 package io.piip4j.bench.jmh;
 
-import io.piip4j.backbone.BranchMerge;
-import io.piip4j.backbone.DeformInputs;
-import io.piip4j.backbone.InteractionUnit;
+import io.piip4j.backbone.merge.BranchMerge;
+import io.piip4j.backbone.interaction.DeformInputs;
+import io.piip4j.backbone.interaction.InteractionUnit;
 import io.piip4j.bench.RandomWeights;
 import io.piip4j.nn.MSDeformAttn;
 import io.piip4j.nn.MixedPrecision;

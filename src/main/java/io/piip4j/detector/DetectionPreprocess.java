@@ -13,7 +13,7 @@ import java.util.Arrays;
  *   <li>resize as {@code mmcv.imrescale} (keep ratio): {@code s = min(long / max(h, w), short / min(h, w))},
  *       new size {@code int(w·s + 0.5) × int(h·s + 0.5)}, with {@code cv2.INTER_LINEAR} ({@link CvResize});
  *       without {@code keep_ratio}, straight to {@code img_scale};</li>
- *   <li>{@code mmcv.imnormalize}: float32 {@code (x − mean) · (1 / std)}, channels in RGB order when
+ *   <li>{@code mmcv.imnormalize}: {@code x − mean} in float32, times {@code 1 / std} in float64, rounded to float32, channels in RGB order when
  *       {@code to_rgb} (the config's means are per RGB channel then), BGR otherwise;</li>
  *   <li>{@code Pad(size_divisor)}: zeros after normalisation, at the bottom and right, up to the next
  *       multiple;</li>
@@ -36,7 +36,7 @@ public final class DetectionPreprocess {
     private final int scaleH;
     private final boolean keepRatio;
     private final float[] mean;
-    private final float[] stdInv;
+    private final double[] stdInv;
     private final boolean toRgb;
     private final int sizeDivisor;
 
@@ -58,13 +58,13 @@ public final class DetectionPreprocess {
         this.scaleH = imgScale[1];
         this.keepRatio = keepRatio;
         this.mean = new float[3];
-        this.stdInv = new float[3];
+        this.stdInv = new double[3];
         for (int c = 0; c < 3; c++) {
             if (!(std[c] != 0) || !Double.isFinite(std[c])) {
                 throw new IllegalArgumentException("std must be finite and non-zero: " + Arrays.toString(std));
             }
             this.mean[c] = (float) mean[c];
-            this.stdInv[c] = (float) (1.0 / std[c]); // mmcv multiplies by 1 / std (float64, then float32)
+            this.stdInv[c] = 1.0 / std[c]; // mmcv: cv2.multiply by a float64 1 / std, the product rounded to float32
         }
         this.toRgb = toRgb;
         this.sizeDivisor = sizeDivisor;
@@ -197,11 +197,11 @@ public final class DetectionPreprocess {
         for (int c = 0; c < 3; c++) {
             int src = toRgb ? c : 2 - c; // channel order the config's mean/std refer to
             float m = mean[c];
-            float si = stdInv[c];
+            double si = stdInv[c];
             for (int y = 0; y < nh; y++) {
                 for (int x = 0; x < nw; x++) {
                     float v = resized[(y * nw + x) * 3 + src] & 0xFF;
-                    chw[c * plane + y * pw + x] = (v - m) * si;
+                    chw[c * plane + y * pw + x] = (float) ((double) (v - m) * si);
                 }
             }
         }

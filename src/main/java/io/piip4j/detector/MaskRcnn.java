@@ -1,5 +1,6 @@
 package io.piip4j.detector;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.piip4j.backbone.PiipNetwork;
 import io.piip4j.config.ConfigException;
 import io.piip4j.config.ConfigReader;
@@ -18,6 +19,7 @@ import io.piip4j.nn.Module;
 import io.piip4j.nn.Parameter;
 import io.piip4j.ops.AnchorGenerator;
 import io.piip4j.ops.DeltaXywhBoxCoder;
+import io.piip4j.predict.Labels;
 import io.piip4j.tensor.Inference;
 import io.piip4j.tensor.Tensors;
 import io.piip4j.weights.Checkpoints;
@@ -43,6 +45,8 @@ public final class MaskRcnn extends Module {
     private final Fpn neck;
     private final RpnHead rpnHead;
     private final StandardRoiHead roiHead;
+    private DetectionPreprocess pipeline = new DetectionPreprocess(DetectionPreprocess.DEFAULT_SCALE, true,
+            new double[] {123.675, 116.28, 103.53}, new double[] {58.395, 57.12, 57.375}, true, DetectionPreprocess.DEFAULT_SIZE_DIVISOR);
 
     public MaskRcnn(PiipConfig backboneConfig, MaskRcnnConfig config) {
         this.config = config;
@@ -77,6 +81,20 @@ public final class MaskRcnn extends Module {
         return config;
     }
 
+    /** The test pipeline images go through before this model (the config's, where it was loaded from one). */
+    public DetectionPreprocess pipeline() {
+        return pipeline;
+    }
+
+    /**
+     * A predictor for this model: image in, {@link Detection}s out, with the config's test pipeline
+     * and the COCO class names (for 80 classes; {@code class_<i>} otherwise). One per thread; cheap.
+     */
+    public Detector newDetector() {
+        int n = config.bboxHead().numClasses();
+        return new Detector(this, pipeline, n == 80 ? Labels.coco80() : Labels.generic(n));
+    }
+
     /**
      * Builds the model a config file describes (golden case.json or released config) and loads a
      * whole-model checkpoint strictly: every parameter by its mmdetection name and shape. A checkpoint
@@ -94,12 +112,33 @@ public final class MaskRcnn extends Module {
     public static MaskRcnn load(Path configFile, Map<String, NdArray> stateDict, String source) {
         MaskRcnnConfig cfg = MaskRcnnConfig.read(configFile);
         PiipConfig backboneCfg = ConfigReader.read(configFile);
+        return load(backboneCfg, cfg, MaskRcnnConfig.tree(configFile), configFile.getFileName().toString(), stateDict, source);
+    }
+
+    /**
+     * As {@link #load(Path, Path)} from a config already parsed (a zoo model's JSON, say);
+     * {@code name} names the config in errors, {@code source} the checkpoint.
+     */
+    public static MaskRcnn load(JsonNode root, String name, Map<String, NdArray> stateDict, String source) {
+        PiipConfig backboneCfg;
+        try {
+            backboneCfg = ConfigReader.parse(root);
+        } catch (ConfigException e) {
+            throw new ConfigException(name + ": " + e.getMessage());
+        }
+        return load(backboneCfg, MaskRcnnConfig.read(root, name), root, name, stateDict, source);
+    }
+
+    private static MaskRcnn load(PiipConfig backboneCfg, MaskRcnnConfig cfg, JsonNode root, String name,
+            Map<String, NdArray> stateDict, String source) {
+        DetectionPreprocess pipeline = DetectionPreprocess.fromConfig(root, name);
         MaskRcnn model;
         try {
             model = new MaskRcnn(backboneCfg, cfg);
         } catch (IllegalArgumentException e) { // a size the config gives that the layers cannot take
-            throw new ConfigException(configFile.getFileName() + ": model: " + e.getMessage(), e);
+            throw new ConfigException(name + ": model: " + e.getMessage(), e);
         }
+        model.pipeline = pipeline;
         try {
             checkClassCount(model, stateDict, source);
             StateDictLoader.load(model, stateDict, true, source);

@@ -46,7 +46,12 @@ public record MaskRcnnConfig(Neck neck, RpnHead rpnHead, RoiExtractor bboxRoiExt
 
     /** Reads the file's model config. */
     public static MaskRcnnConfig read(Path file) {
-        return parse(model(tree(file), file), file.getFileName().toString());
+        return read(tree(file), file.getFileName().toString());
+    }
+
+    /** The model config of a parsed case.json or released config; {@code name} names it in errors. */
+    public static MaskRcnnConfig read(JsonNode root, String name) {
+        return parse(model(root, name), name);
     }
 
     /** Whether a config's JSON (case.json or released config) describes a Mask R-CNN. */
@@ -103,7 +108,7 @@ public record MaskRcnnConfig(Neck neck, RpnHead rpnHead, RoiExtractor bboxRoiExt
         return out;
     }
 
-    private static JsonNode tree(Path file) {
+    static JsonNode tree(Path file) {
         try {
             return new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
@@ -111,14 +116,14 @@ public record MaskRcnnConfig(Neck neck, RpnHead rpnHead, RoiExtractor bboxRoiExt
         }
     }
 
-    private static JsonNode model(JsonNode root, Path file) {
+    private static JsonNode model(JsonNode root, String file) {
         JsonNode m = root.has("config") ? root.get("config").get("model") : root.get("model");
         if (m == null || !m.isObject()) {
-            throw new ConfigException(file.getFileName() + ": no model config (config.model or model)");
+            throw new ConfigException(file + ": no model config (config.model or model)");
         }
         String type = m.path("type").asText("");
         if (!type.equals("MaskRCNN") && !type.equals("FasterRCNN")) {
-            throw new ConfigException(file.getFileName() + ": model.type: expected MaskRCNN, got '" + type + "'");
+            throw new ConfigException(file + ": model.type: expected MaskRCNN, got '" + type + "'");
         }
         return m;
     }

@@ -13,7 +13,7 @@ import io.piip4j.detector.MaskRcnnConfig;
 import io.piip4j.tensor.Inference;
 import io.piip4j.weights.AtomicFiles;
 import io.piip4j.weights.Checkpoints;
-import io.piip4j.weights.NdArray;
+import io.piip4j.tensor.NdArray;
 import java.awt.image.BufferedImage;
 import java.io.PrintStream;
 import java.nio.file.Files;

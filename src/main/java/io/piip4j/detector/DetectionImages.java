@@ -1,7 +1,7 @@
 package io.piip4j.detector;
 
-import io.piip4j.predict.image.ImageNetTransform;
-import io.piip4j.predict.image.ImageReadException;
+import io.piip4j.image.ImageNetTransform;
+import io.piip4j.image.ImageReadException;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;

@@ -1,8 +1,8 @@
 package io.piip4j.detector;
 
 import io.piip4j.head.Detections;
-import io.piip4j.predict.image.ImageNetTransform;
-import io.piip4j.weights.NdArray;
+import io.piip4j.image.ImageNetTransform;
+import io.piip4j.tensor.NdArray;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,7 +39,7 @@ public final class Detector {
      * Every detection the model reports (those above the config's {@code score_thr}, at most its
      * {@code max_per_img}), best score first; an empty list where there are none.
      *
-     * @throws io.piip4j.predict.image.ImageReadException one line naming the file where it cannot be read
+     * @throws io.piip4j.image.ImageReadException one line naming the file where it cannot be read
      */
     public List<Detection> detect(Path image) {
         return detect(DetectionImages.read(image));

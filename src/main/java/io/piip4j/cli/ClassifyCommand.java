@@ -3,17 +3,16 @@ package io.piip4j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.piip4j.image.ImageNetTransform;
+import io.piip4j.image.ImageReadException;
 import io.piip4j.predict.Classification;
 import io.piip4j.predict.ImageClassifier;
 import io.piip4j.predict.PiipModel;
-import io.piip4j.image.ImageNetTransform;
 import io.piip4j.train.SmallImageClassifier;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -64,11 +63,6 @@ final class ClassifyCommand implements Callable<Integer> {
             throw new UsageException("--top must be at least 1, got " + top);
         }
         runtime.check();
-        // read every image first: a bad file fails before any output
-        Map<Path, BufferedImage> decoded = new LinkedHashMap<>();
-        for (Path p : images) {
-            decoded.put(p, ImageNetTransform.read(p));
-        }
         if ((config == null) != (weights == null)) {
             throw new UsageException("give both --config and --weights, or neither for the built-in Fashion-MNIST model");
         }
@@ -81,35 +75,49 @@ final class ClassifyCommand implements Callable<Integer> {
             };
             try (SmallImageClassifier builtIn = SmallImageClassifier.builtIn()) {
                 runtime.apply(builtIn);
-                print(decoded, img -> builtIn.classify(img, Math.min(top, builtIn.classes().size()), inv));
+                System.err.println("piip: note: the built-in model knows Fashion-MNIST's 10 clothing classes only; "
+                        + "give --config and --weights (e.g. a zoo name after piip fetch) for an ImageNet model");
+                return print(img -> builtIn.classify(img, Math.min(top, builtIn.classes().size()), inv));
             }
-            return 0;
         }
         try (PiipModel model = PiipModel.load(Inputs.config(config), Inputs.weights(weights, checkpoint), true,
                 checkpoint.options())) {
             runtime.apply(model);
             ImageClassifier classifier = model.newClassifier();
-            print(decoded, img -> classifier.classify(img, top));
+            return print(img -> classifier.classify(img, top));
         }
-        return 0;
     }
 
-    /** Prints each image's top classes, as text or (with --json) one JSON array at the end. */
-    private void print(Map<Path, BufferedImage> decoded, Function<BufferedImage, List<Classification>> classify)
-            throws Exception {
+    /**
+     * Prints each image's top classes, as text or (with --json) one JSON array at the end. An image
+     * that cannot be read is reported on its own line (an {@code error} entry in JSON) and the rest
+     * go on; the exit code is 1 if any failed.
+     */
+    private int print(Function<BufferedImage, List<Classification>> classify) throws Exception {
         ObjectMapper mapper = new ObjectMapper();
         ArrayNode results = mapper.createArrayNode();
-        for (Map.Entry<Path, BufferedImage> e : decoded.entrySet()) {
-            List<Classification> best = classify.apply(e.getValue());
+        int failed = 0;
+        for (Path image : images) {
+            List<Classification> best;
+            try {
+                best = classify.apply(ImageNetTransform.read(image));
+            } catch (ImageReadException e) {
+                failed++;
+                System.err.println("piip: " + e.getMessage());
+                if (json) {
+                    results.addObject().put("image", image.toString()).put("error", e.getMessage());
+                }
+                continue;
+            }
             if (json) {
                 ObjectNode r = results.addObject();
-                r.put("image", e.getKey().toString());
+                r.put("image", image.toString());
                 ArrayNode arr = r.putArray("top");
                 for (Classification c : best) {
                     arr.addObject().put("index", c.index()).put("label", c.label()).put("probability", c.probability());
                 }
             } else {
-                System.out.println(e.getKey());
+                System.out.println(image);
                 for (Classification c : best) {
                     System.out.printf(Locale.ROOT, "  %6.2f%%  %s (%d)%n", 100 * c.probability(), c.label(), c.index());
                 }
@@ -118,5 +126,9 @@ final class ClassifyCommand implements Callable<Integer> {
         if (json) {
             System.out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(results));
         }
+        if (failed > 0) {
+            System.err.println("piip: " + failed + " of " + images.size() + " images could not be read");
+        }
+        return failed > 0 ? 1 : 0;
     }
 }

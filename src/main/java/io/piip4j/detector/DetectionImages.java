@@ -1,5 +1,6 @@
 package io.piip4j.detector;
 
+import io.piip4j.image.ImageFiles;
 import io.piip4j.image.ImageNetTransform;
 import io.piip4j.image.ImageReadException;
 import java.awt.image.BufferedImage;
@@ -38,19 +39,7 @@ public final class DetectionImages {
     }
 
     public static Pixels read(Path file) {
-        String name = file.toString();
-        if (Files.isDirectory(file)) {
-            throw new ImageReadException(name + ": is a directory, not an image file");
-        }
-        byte[] data;
-        try {
-            data = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ImageReadException(name + ": no such file", e);
-        } catch (IOException e) {
-            throw new ImageReadException(name + ": cannot read file (" + e.getMessage() + ")", e);
-        }
-        return read(data, name);
+        return read(ImageFiles.bytes(file), file.toString());
     }
 
     /** Decodes encoded bytes; {@code name} starts every error message. */
@@ -58,10 +47,8 @@ public final class DetectionImages {
         if (data.length == 0) {
             throw new ImageReadException(name + ": empty file, not a readable image (JPEG, PNG, BMP, GIF)");
         }
-        boolean jpeg = data.length > 2 && (data[0] & 0xFF) == 0xFF && (data[1] & 0xFF) == 0xD8;
-        if (jpeg && !hasEndAfterLastScan(data)) {
-            throw new ImageReadException(name + ": truncated JPEG (the data ends before the end-of-image marker)");
-        }
+        boolean jpeg = ImageFiles.isJpeg(data);
+        ImageFiles.checkComplete(data, name);
         int[] rgb;
         int w;
         int h;
@@ -81,22 +68,6 @@ public final class DetectionImages {
         }
         Pixels p = new Pixels(rgb, w, h);
         return jpeg ? orient(p, Exif.orientation(data)) : p;
-    }
-
-    /** Whether an end-of-image marker follows the last start-of-scan (entropy-coded data never holds 0xFF 0xD9). */
-    static boolean hasEndAfterLastScan(byte[] d) {
-        int lastScan = -1;
-        for (int i = 0; i + 1 < d.length; i++) {
-            if ((d[i] & 0xFF) == 0xFF && (d[i + 1] & 0xFF) == 0xDA) {
-                lastScan = i;
-            }
-        }
-        for (int i = Math.max(lastScan, 0); i + 1 < d.length; i++) {
-            if ((d[i] & 0xFF) == 0xFF && (d[i + 1] & 0xFF) == 0xD9) {
-                return lastScan >= 0;
-            }
-        }
-        return false;
     }
 
     private static Raster cmykRaster(byte[] data, String name) {

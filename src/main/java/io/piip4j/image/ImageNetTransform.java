@@ -309,19 +309,7 @@ public final class ImageNetTransform {
      *     or cannot be decoded
      */
     public static BufferedImage read(Path file) {
-        String name = file.toString();
-        if (Files.isDirectory(file)) {
-            throw new ImageReadException(name + ": is a directory, not an image file");
-        }
-        byte[] data;
-        try {
-            data = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ImageReadException(name + ": no such file", e);
-        } catch (IOException e) {
-            throw new ImageReadException(name + ": cannot read file (" + oneLine(e) + ")", e);
-        }
-        return read(data, name);
+        return read(ImageFiles.bytes(file), file.toString());
     }
 
     /** Decodes in-memory image bytes; errors are reported as {@code "<bytes>: ..."}. */
@@ -334,6 +322,7 @@ public final class ImageNetTransform {
         if (data == null || data.length == 0) {
             throw new ImageReadException(name + ": empty file, " + READABLE);
         }
+        ImageFiles.checkComplete(data, name);
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {

@@ -173,7 +173,9 @@ public final class PiipModel implements AutoCloseable {
 
     /** The model as a classifier; fails for other tasks. */
     ClassificationModel classification() {
-        return network.asClassifier().orElseThrow(() -> new IllegalStateException("not a classification model"));
+        return network.asClassifier().orElseThrow(() -> new IllegalStateException("not a classification model: this config "
+                + "is a dense backbone, which returns feature maps (forward(); 'piip forward'), and detects objects inside a detector "
+                + "('piip detect' with a Mask R-CNN config)"));
     }
 
     /** The input as a tensor on the model's device. */

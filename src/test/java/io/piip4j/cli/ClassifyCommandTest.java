@@ -9,6 +9,7 @@ import io.piip4j.predict.Labels;
 import io.piip4j.testing.Golden;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,14 +62,15 @@ class ClassifyCommandTest {
     }
 
     @Test
-    void unreadableImageFailsBeforeAnyOutput() throws Exception {
+    void anUnreadableImageIsReportedAndTheOthersAreClassified() throws Exception {
         Path fake = tmp.resolve("notes.jpg");
         Files.writeString(fake, "this is not an image");
         String[] m = model();
         CliRun run = CliRun.of("classify", m[0], m[1], m[2], m[3], photo().toString(), fake.toString());
         assertEquals(1, run.exitCode());
-        assertTrue(run.errorLine().contains("notes.jpg"), run.err());
-        assertEquals("", run.out());
+        assertTrue(run.out().startsWith(photo().toString()) && run.out().contains("%"), "the good photo is classified: " + run.out());
+        assertEquals(List.of("piip: " + fake + ": not a readable image (JPEG, PNG, BMP, GIF)", "piip: 1 of 2 images could not be read"),
+                run.err().lines().toList());
     }
 
     @Test
@@ -76,6 +78,8 @@ class ClassifyCommandTest {
         String[] m = model();
         CliRun run = CliRun.of("classify", m[0], m[1], m[2], m[3], tmp.resolve("none.png").toString());
         assertEquals(1, run.exitCode());
-        assertTrue(run.errorLine().contains("none.png"), run.err());
+        assertEquals(List.of("piip: " + tmp.resolve("none.png") + ": no such file", "piip: 1 of 1 images could not be read"),
+                run.err().lines().toList());
+        assertEquals("", run.out());
     }
 }

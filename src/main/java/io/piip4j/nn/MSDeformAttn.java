@@ -167,6 +167,10 @@ public final class MSDeformAttn extends Module {
      * @return (N, Lq, C)
      */
     public Tensor forward(Tensor query, Tensor reference, Tensor feat, Levels levels) {
+        return hooked() ? call(FORWARD, () -> attend(query, reference, feat, levels)) : attend(query, reference, feat, levels);
+    }
+
+    private Tensor attend(Tensor query, Tensor reference, Tensor feat, Levels levels) {
         check(reference, feat, levels);
         long n = query.size(0);
         long lq = query.size(1);
@@ -175,14 +179,17 @@ public final class MSDeformAttn extends Module {
         Tensor value = valueProj.forward(feat); // (N, Len, M·D)
         Tensor offsets = samplingOffsets.forward(query);
         Tensor logits = attentionWeights.forward(query);
-        int samples = numLevels * numPoints;
-        Tensor weights = F.softmax(logits.view(n, lq, numHeads, samples), -1); // over levels · points per head
-        Tensor out = DeformableSampling.applies(query, n * tokens * numHeads, n * lq * numHeads, samples)
-                ? DeformableSampling.sample(value.view(n, tokens, numHeads, headDim),
-                        offsets.view(n, lq, numHeads, numLevels, numPoints, 2),
-                        weights.view(n, lq, numHeads, numLevels, numPoints),
-                        reference.view(reference.size(0), lq, reference.size(2), 2), levels)
-                : sampleWithTensorOps(value.view(n, tokens, numHeads, headDim), offsets, weights, reference, levels);
+        // the step "sampling" (softmax, locations, bilinear samples, weighted sum) as hooks see it
+        Tensor out = call("sampling", () -> {
+            int samples = numLevels * numPoints;
+            Tensor weights = F.softmax(logits.view(n, lq, numHeads, samples), -1); // over levels · points per head
+            return DeformableSampling.applies(query, n * tokens * numHeads, n * lq * numHeads, samples)
+                    ? DeformableSampling.sample(value.view(n, tokens, numHeads, headDim),
+                            offsets.view(n, lq, numHeads, numLevels, numPoints, 2),
+                            weights.view(n, lq, numHeads, numLevels, numPoints),
+                            reference.view(reference.size(0), lq, reference.size(2), 2), levels)
+                    : sampleWithTensorOps(value.view(n, tokens, numHeads, headDim), offsets, weights, reference, levels);
+        });
         return outputProj.forward(out);
     }
 

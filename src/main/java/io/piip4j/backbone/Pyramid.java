@@ -9,7 +9,6 @@ import io.piip4j.config.PiipConfig;
 import io.piip4j.nn.Module.ModuleList;
 import io.piip4j.tensor.F;
 import io.piip4j.tensor.Scoped;
-import io.piip4j.tensor.StageTimer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -59,7 +58,7 @@ public final class Pyramid {
         for (int i = 0; i < branches.size(); i++) {
             Branch branch = branches.get(i);
             Tensor scaled = images.get(i);
-            x.add(StageTimer.time(branch.config().name() + ".embed", () -> branch.embed(scaled)));
+            x.add(branch.call(Branch.EMBED, () -> branch.embed(scaled)));
         }
         return x;
     }
@@ -153,7 +152,7 @@ public final class Pyramid {
                 int[] range = config.branches().get(i).interactionIndexes().get(k);
                 Branch branch = branches.get(i);
                 Branch.Embedded e = cur.get(i);
-                cur.set(i, StageTimer.time(branch.config().name() + ".blocks", () -> branch.forwardBlocks(e, range[0], range[1])));
+                cur.set(i, branch.call(Branch.BLOCKS, () -> branch.forwardBlocks(e, range[0], range[1])));
             }
             List<InteractionUnit> units = stages.get(k).units();
             for (int i = units.size() - 1; i >= 0; i--) {
@@ -162,8 +161,7 @@ public final class Pyramid {
                 InteractionUnit unit = units.get(i);
                 DeformInputs into1 = where[k][i][0];
                 DeformInputs into2 = where[k][i][1];
-                Tensor[] y = StageTimer.time("interactions", () -> Scoped.all(
-                        () -> unit.forward(a.tokens(), b.tokens(), into1, into2, a.h(), a.w(), b.h(), b.w())));
+                Tensor[] y = Scoped.all(() -> unit.forward(a.tokens(), b.tokens(), into1, into2, a.h(), a.w(), b.h(), b.w()));
                 cur.set(i, new Branch.Embedded(y[0], a.cls(), a.h(), a.w()));
                 cur.set(i + 1, new Branch.Embedded(y[1], b.cls(), b.h(), b.w()));
             }

@@ -7,7 +7,6 @@ import io.piip4j.nn.Linear;
 import io.piip4j.nn.MixedPrecision;
 import io.piip4j.tensor.Inference;
 import io.piip4j.tensor.ProductPaths;
-import io.piip4j.tensor.StageTimer;
 import io.piip4j.tensor.ThreadPools;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,12 +24,24 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * peak for the same dtype, so each result also reads as a fraction of what the machine can do.
  */
 public final class Benchmark {
-    /** What to run. */
-    public record Settings(int batch, int height, int width, int warmup, int iters, ScalarType dtype) {
+    /**
+     * What to run.
+     *
+     * @param profile whether to time the stages ({@link StageProfile}'s hooks, installed only then)
+     */
+    public record Settings(int batch, int height, int width, int warmup, int iters, ScalarType dtype, boolean profile) {
+        /** With the stage profile, as before it was optional. */
+        public Settings(int batch, int height, int width, int warmup, int iters, ScalarType dtype) {
+            this(batch, height, width, warmup, iters, dtype, true);
+        }
     }
 
-    /** Seconds per forward, memory and the machine's matmul rate. */
-    /** @param stageSeconds mean seconds per forward of each named stage, plus "other" (resizing, merging, heads) */
+    /**
+     * Seconds per forward, memory and the machine's matmul rate.
+     *
+     * @param stageSeconds mean seconds per forward of each named stage, plus "other" (resizing,
+     *                     merging, heads); empty without a profile
+     */
     public record Result(double[] seconds, long peakRssBytes, long rssBeforeBytes, double matmulGflops,
             Map<String, Double> stageSeconds) {
         public double min() {
@@ -53,7 +64,7 @@ public final class Benchmark {
     }
 
     public static Result run(PiipConfig config, Settings s) {
-        try (PiipNetwork net = PiipNetwork.build(config)) {
+        try (PiipNetwork net = PiipNetwork.build(config); StageProfile profile = s.profile() ? StageProfile.install(net) : null) {
             RandomWeights.fill(net, 0);
             InferenceWeights.keepOnlyPacked(net); // as PiipModel holds a loaded model
             if (s.dtype() == ScalarType.BFloat16) {
@@ -66,8 +77,8 @@ public final class Benchmark {
             Map<String, Long> stages;
             try {
                 for (int i = 0; i < s.warmup() + s.iters(); i++) {
-                    if (i == s.warmup()) {
-                        StageTimer.start();
+                    if (i == s.warmup() && profile != null) {
+                        profile.start();
                     }
                     long t0 = System.nanoTime();
                     Inference.run(() -> {
@@ -82,7 +93,7 @@ public final class Benchmark {
                     }
                 }
             } finally {
-                stages = StageTimer.stop();
+                stages = profile == null ? Map.of() : profile.stop();
                 sampler.stop();
             }
             double[] secs = times.stream().mapToDouble(Double::doubleValue).toArray();
@@ -96,7 +107,9 @@ public final class Benchmark {
                 }
             }
             double mean = Arrays.stream(secs).average().orElse(0);
-            perStage.put("other", Math.max(0, mean - staged));
+            if (profile != null) {
+                perStage.put("other", Math.max(0, mean - staged));
+            }
             return new Result(secs, sampler.peak(), before, matmulGflops(s.dtype()), perStage);
         }
     }

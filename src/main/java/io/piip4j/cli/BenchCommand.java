@@ -87,7 +87,7 @@ final class BenchCommand implements Callable<Integer> {
         if (type == ScalarType.BFloat16 && !json) {
             machine.bfloat16Notice().ifPresent(n -> System.err.println("piip: note: " + n));
         }
-        Benchmark.Result r = Benchmark.run(cfg, new Benchmark.Settings(batch, h, w, warmup, iters, type));
+        Benchmark.Result r = Benchmark.run(cfg, new Benchmark.Settings(batch, h, w, warmup, iters, type, profile || json));
         double imagesPerSecond = batch / r.median();
         // the true multiply-adds of one image at this size (counted from the config), ×2 for FLOPs
         FlopReport cost = FlopCounter.count(src.json(), src.name(),

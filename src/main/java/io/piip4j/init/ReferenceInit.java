@@ -137,13 +137,18 @@ public final class ReferenceInit {
 
     /**
      * {@code MSDeformAttn._reset_parameters}: sampling offsets start on a ring of directions,
-     * head h pointing at angle 2πh/heads, scaled to the unit square's edge and by (point + 1).
+     * head h pointing at angle 2πh/heads, scaled to the unit square's edge and by (point + 1), the
+     * same for every level.
      */
     static void resetDeformable(MSDeformAttn d, int heads, int points) {
+        if (d.numHeads() != heads || d.numPoints() != points) {
+            throw new IllegalStateException("deformable attention with " + d.numHeads() + " heads and " + d.numPoints()
+                    + " points, but the config says " + heads + " and " + points);
+        }
         Map<String, Module> ch = d.children();
         Map<String, Parameter> so = ch.get("sampling_offsets").namedParameters();
         so.get("weight").set(Random.constant(so.get("weight").shape(), 0));
-        so.get("bias").set(samplingOffsetBias(heads, points));
+        so.get("bias").set(samplingOffsetBias(heads, d.numLevels(), points));
         Map<String, Parameter> aw = ch.get("attention_weights").namedParameters();
         aw.get("weight").set(Random.constant(aw.get("weight").shape(), 0));
         aw.get("bias").set(Random.constant(aw.get("bias").shape(), 0));
@@ -154,12 +159,17 @@ public final class ReferenceInit {
         }
     }
 
-    /** The grid bias in float32, with the reference's operation order (one feature level). */
+    /** The grid bias of one feature level (PIIP's interactions). */
     public static Tensor samplingOffsetBias(int heads, int points) {
+        return samplingOffsetBias(heads, 1, points);
+    }
+
+    /** The grid bias in float32, (heads, levels, points, 2) flattened, with the reference's operation order. */
+    public static Tensor samplingOffsetBias(int heads, int levels, int points) {
         Tensor thetas = torch.arange(new Scalar(heads)).to(ScalarType.Float).mul(new Scalar(2.0 * Math.PI / heads));
         Tensor grid = torch.stack(new org.bytedeco.pytorch.TensorArrayRef(new TensorVector(thetas.cos(), thetas.sin())), -1);
         Tensor maxAbs = grid.abs().amax(new long[] {-1}, true);
-        grid = grid.div(maxAbs).view(heads, 1, 1, 2).repeat(1, 1, points, 1).contiguous();
+        grid = grid.div(maxAbs).view(heads, 1, 1, 2).repeat(1, levels, points, 1).contiguous();
         for (int i = 0; i < points; i++) {
             Tensor slice = grid.select(2, i);
             slice.mul_(new Scalar(i + 1));

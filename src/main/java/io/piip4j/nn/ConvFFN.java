@@ -19,6 +19,10 @@ public final class ConvFFN extends Module {
     }
 
     public Tensor forward(Tensor x, long h, long w) {
+        return hooked() ? call(FORWARD, () -> feedForward(x, h, w)) : feedForward(x, h, w);
+    }
+
+    private Tensor feedForward(Tensor x, long h, long w) {
         return fc2.forward(F.gelu(dwconv.forward(fc1.forward(x), h, w)));
     }
 

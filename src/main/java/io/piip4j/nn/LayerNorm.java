@@ -17,6 +17,7 @@ public final class LayerNorm extends Module implements Norm {
 
     @Override
     public Tensor forward(Tensor x) {
-        return F.layerNorm(x, weight.get(), bias.get(), eps);
+        return hooked() ? call(FORWARD, () -> F.layerNorm(x, weight.get(), bias.get(), eps))
+                : F.layerNorm(x, weight.get(), bias.get(), eps);
     }
 }

@@ -45,6 +45,10 @@ public final class Linear extends Module {
     }
 
     public Tensor forward(Tensor x) {
+        return hooked() ? call(FORWARD, () -> product(x)) : product(x);
+    }
+
+    private Tensor product(Tensor x) {
         Tensor p = packedFor(x);
         return p != null ? packed.inPlainType(OneDnn.linear(F.like(x, p), p, biasFor(p))) : F.linear(x, weight.get(), biasOrNull());
     }

@@ -1,20 +1,91 @@
 package io.piip4j.nn;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A node of the model tree, as {@code torch.nn.Module}: own parameters and named children. The
  * dotted path of each parameter equals the reference's state-dict key, so checkpoints load by name.
+ *
+ * <p>Forward hooks ({@link #addForwardHook}) observe a module's calls as
+ * {@code register_forward_pre_hook} / {@code register_forward_hook} do: a module routes its
+ * forward ({@link #FORWARD}) and any named steps of its own through {@link #call}, which costs one
+ * field read while no hook is installed.
  */
 public abstract class Module implements AutoCloseable {
+    /** The step name of a module's forward pass. */
+    public static final String FORWARD = "forward";
+
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
     /** As {@code nn.Module.training}: stochastic layers (drop path) act only while set. */
     private boolean training;
+    /** The installed hooks, in installation order; null while there are none (the hot path's one check). */
+    private ForwardHook[] hooks;
+
+    /** Observes calls into a module: its forward, or a named step it reports (a timing, a trace). */
+    @FunctionalInterface
+    public interface ForwardHook {
+        /**
+         * Called as {@code module}'s {@code step} starts; the returned action runs as it ends
+         * (normally or by an exception). Hooks enter in installation order and exit in reverse.
+         */
+        Runnable enter(Module module, String step);
+    }
+
+    /** Installs a hook on this module (not its children); closing the handle removes it. */
+    public final synchronized AutoCloseable addForwardHook(ForwardHook hook) {
+        ForwardHook[] now = hooks == null ? new ForwardHook[0] : hooks;
+        ForwardHook[] next = Arrays.copyOf(now, now.length + 1);
+        next[now.length] = hook;
+        hooks = next;
+        return () -> removeForwardHook(hook);
+    }
+
+    private synchronized void removeForwardHook(ForwardHook hook) {
+        if (hooks == null) {
+            return;
+        }
+        List<ForwardHook> left = new ArrayList<>(Arrays.asList(hooks));
+        left.remove(hook);
+        hooks = left.isEmpty() ? null : left.toArray(new ForwardHook[0]);
+    }
+
+    /** Whether any hook is installed on this module: forwards check it before building a {@link #call}. */
+    protected final boolean hooked() {
+        return hooks != null;
+    }
+
+    /**
+     * Runs {@code body} as this module's {@code step} ({@link #FORWARD} or a named step of its
+     * own), inside its hooks; just runs it when there are none. Callers that orchestrate a module
+     * from outside (the pyramid running a branch's blocks) report the step the same way.
+     */
+    public final <T> T call(String step, Supplier<T> body) {
+        ForwardHook[] hs = hooks;
+        if (hs == null) {
+            return body.get();
+        }
+        Runnable[] exits = new Runnable[hs.length];
+        int entered = 0;
+        try {
+            for (; entered < hs.length; entered++) {
+                exits[entered] = hs[entered].enter(this, step);
+            }
+            return body.get();
+        } finally {
+            for (int i = entered - 1; i >= 0; i--) {
+                if (exits[i] != null) {
+                    exits[i].run();
+                }
+            }
+        }
+    }
 
     protected final Parameter parameter(String name, long... shape) {
         Parameter p = new Parameter(shape);

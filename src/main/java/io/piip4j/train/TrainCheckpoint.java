@@ -52,6 +52,9 @@ public final class TrainCheckpoint {
         partial.put("correct", st.correct);
         partial.put("seen", st.seen);
         partial.put("seconds", st.epochSeconds);
+        if (!st.lossSums.isEmpty()) { // a model with several named losses; a classifier's checkpoint is as before
+            partial.put("loss_sums", new LinkedHashMap<>(st.lossSums));
+        }
         ck.put("epoch_progress", partial);
         Map<String, Object> rng = new LinkedHashMap<>();
         rng.put("seed", recipe.seed());
@@ -143,6 +146,11 @@ public final class TrainCheckpoint {
             st.correct = num(p, "correct", file).longValue();
             st.seen = num(p, "seen", file).longValue();
             st.epochSeconds = num(p, "seconds", file).doubleValue();
+            if (p.get("loss_sums") instanceof Map<?, ?> sums) {
+                for (Map.Entry<?, ?> e : sums.entrySet()) {
+                    st.lossSums.put(String.valueOf(e.getKey()), num(sums, String.valueOf(e.getKey()), file).doubleValue());
+                }
+            }
         }
         if (ck.get("rng") instanceof Map<?, ?> r && r.get("torch_cpu") instanceof NdArray a) {
             byte[] b = new byte[a.data().remaining()];

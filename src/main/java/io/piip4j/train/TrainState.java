@@ -1,7 +1,9 @@
 package io.piip4j.train;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where a run stands, everything besides weights and optimizer moments that a resumed run needs
@@ -14,6 +16,8 @@ public final class TrainState {
     int batch;
     long step;
     double lossSum;
+    /** The running sum of each named loss (× batch size) this epoch, where the model has several. */
+    final Map<String, Double> lossSums = new LinkedHashMap<>();
     long correct;
     long seen;
     double epochSeconds;
@@ -39,6 +43,7 @@ public final class TrainState {
     void startEpoch() {
         batch = 0;
         lossSum = 0;
+        lossSums.clear();
         correct = 0;
         seen = 0;
         epochSeconds = 0;

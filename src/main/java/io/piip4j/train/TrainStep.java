@@ -7,17 +7,18 @@ import io.piip4j.tensor.DType;
 import io.piip4j.tensor.NdArray;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * One optimisation step on one batch: forward, label-smoothed cross entropy, backward, optional
- * gradient-norm clipping, AdamW update. Everything the step allocates natively (inputs,
+ * One optimisation step on one batch: forward, the model's named losses (label-smoothed cross
+ * entropy for a classifier) summed, backward, optional gradient-norm clipping, AdamW update. Everything the step allocates natively (inputs,
  * activations, the autograd graph, temporary handles) belongs to a {@code PointerScope} that is
  * closed when the step returns, so memory stays flat from step to step; the parameters and the
  * optimizer's moments were created outside it and persist.
@@ -40,13 +41,22 @@ final class TrainStep {
         this.clipGrad = clipGrad;
     }
 
-    /** Returns {mean loss, number of correct predictions} of the batch (before the update). */
-    double[] run(Batches.Batch b) {
+    /**
+     * What a step measured on its batch, before the update.
+     *
+     * @param loss   the summed loss
+     * @param losses each named loss, in the model's order
+     */
+    record Result(double loss, long correct, Map<String, Double> losses) {
+    }
+
+    Result run(Batches.Batch b) {
         try (PointerScope scope = new PointerScope()) {
             Tensor x = input.toTensor(b.pixels(), b.size(), b.channels(), b.height(), b.width());
             Tensor y = labels(b.labels());
             Tensor logits = model.logits(x);
-            Tensor loss = torch.cross_entropy_loss(logits, y, new TensorOptional(), 1 /* mean */, -100, labelSmoothing);
+            Map<String, Tensor> named = model.losses(logits, y, labelSmoothing);
+            Tensor loss = sum(named);
             optimizer.zeroGrad();
             loss.backward();
             if (clipGrad > 0) {
@@ -58,8 +68,25 @@ final class TrainStep {
             }
             optimizer.step();
             long correct = logits.argmax(new LongOptional(1), false).eq(y).sum().item_long();
-            return new double[] {loss.item_double(), correct};
+            Map<String, Double> values = new LinkedHashMap<>();
+            named.forEach((k, v) -> values.put(k, v.item_double()));
+            return new Result(loss.item_double(), correct, values);
         }
+    }
+
+    /** The total of the named losses in their order (one loss is itself, not a copy). */
+    static Tensor sum(Map<String, Tensor> named) {
+        if (named.isEmpty()) {
+            throw new IllegalStateException("the model returned no losses");
+        }
+        Tensor total = null;
+        for (Map.Entry<String, Tensor> e : named.entrySet()) {
+            if (e.getValue().numel() != 1) {
+                throw new IllegalStateException("loss " + e.getKey() + " is not a scalar (" + e.getValue().numel() + " elements)");
+            }
+            total = total == null ? e.getValue() : total.add(e.getValue());
+        }
+        return total;
     }
 
     static Tensor labels(int[] y) {

@@ -1,7 +1,10 @@
 package io.piip4j.train;
 
 import io.piip4j.nn.Module;
+import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * A classification model the trainer can fit: a module tree whose parameter names are the
@@ -11,7 +14,23 @@ import org.bytedeco.pytorch.Tensor;
 public interface TrainableClassifier extends AutoCloseable {
     Module module();
 
+    /** The name of the classification loss, as mmdet / mmcls name it. */
+    String LOSS_CLS = "loss_cls";
+
     Tensor logits(Tensor images);
+
+    /**
+     * The named losses of a training batch from the logits of this model's forward, each a scalar
+     * (as the reference's heads return a dictionary of losses): the trainer sums them, in this
+     * map's order, for the backward pass and logs each. The classifier's is
+     * {@code {"loss_cls": cross entropy with label smoothing}}.
+     *
+     * @param labels (B) int64 class indices
+     */
+    default Map<String, Tensor> losses(Tensor logits, Tensor labels, double labelSmoothing) {
+        return Map.of(LOSS_CLS, torch.cross_entropy_loss(logits, labels, new TensorOptional(), 1 /* mean */, -100,
+                labelSmoothing));
+    }
 
     int inputSize();
 

@@ -26,8 +26,8 @@ import org.bytedeco.pytorch.global.torch;
 
 /**
  * Trains a classifier on an {@link ImageSet} with libtorch autograd: AdamW with layer-wise
- * learning-rate decay, per-step cosine schedule with linear warm-up, label-smoothed cross
- * entropy, optional gradient-norm clipping, drop path from the config, evaluation after every
+ * learning-rate decay, per-step cosine schedule with linear warm-up, the model's named losses
+ * (label-smoothed cross entropy for a classifier) summed and each logged, optional gradient-norm clipping, drop path from the config, evaluation after every
  * epoch, a checkpoint after every epoch and on interrupt (SIGINT/SIGTERM), exact resumption.
  *
  * <p>Each training step runs inside its own {@code PointerScope}: every tensor the step creates
@@ -163,9 +163,12 @@ public final class Trainer {
                     long t0 = System.nanoTime();
                     optimizer.setLearningRate(schedule.at(st.step));
                     Batches.Batch b = Batches.train(train, order, st.batch, recipe.batchSize(), recipe.augment(), recipe.seed(), e);
-                    double[] r = step.run(b);
-                    st.lossSum += r[0] * b.size();
-                    st.correct += (long) r[1];
+                    TrainStep.Result r = step.run(b);
+                    st.lossSum += r.loss() * b.size();
+                    if (r.losses().size() > 1) {
+                        r.losses().forEach((k, v) -> st.lossSums.merge(k, v * b.size(), Double::sum));
+                    }
+                    st.correct += r.correct();
                     st.seen += b.size();
                     st.batch++;
                     st.step++;
@@ -178,9 +181,9 @@ public final class Trainer {
             EpochStats s = new EpochStats(e + 1, st.lossSum / st.seen, (double) st.correct / st.seen, eval[0], eval[1],
                     schedule.at(Math.max(0, st.step - 1)), st.epochSeconds, st.seen / Math.max(1e-9, st.epochSeconds));
             st.history.add(s);
-            opt.log().printf(Locale.ROOT, "epoch %d/%d: train loss %.4f acc %.2f%% | test loss %.4f acc %.2f%% | %.0f img/s%n",
-                    e + 1, recipe.epochs(), s.trainLoss(), 100 * s.trainAccuracy(), s.testLoss(), 100 * s.testAccuracy(),
-                    s.imagesPerSecond());
+            opt.log().printf(Locale.ROOT, "epoch %d/%d: train loss %.4f%s acc %.2f%% | test loss %.4f acc %.2f%% | %.0f img/s%n",
+                    e + 1, recipe.epochs(), s.trainLoss(), namedLosses(st), 100 * s.trainAccuracy(), s.testLoss(),
+                    100 * s.testAccuracy(), s.imagesPerSecond());
             st.epoch++;
             st.startEpoch();
             save(optimizer, st, schedule);
@@ -188,6 +191,17 @@ public final class Trainer {
         }
         writeFinal();
         return Outcome.COMPLETED;
+    }
+
+    /** Each named loss's epoch mean, " (loss_cls 0.4000, loss_aux 0.0321)", where the model has several; else "". */
+    private static String namedLosses(TrainState st) {
+        if (st.lossSums.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(" (");
+        st.lossSums.forEach((k, v) -> b.append(b.length() > 2 ? ", " : "").append(k)
+                .append(String.format(Locale.ROOT, " %.4f", v / st.seen)));
+        return b.append(')').toString();
     }
 
     /** Test-set loss (plain cross entropy) and accuracy, in evaluation mode without autograd. */

@@ -25,6 +25,24 @@ class BenchCommandTest {
         assertTrue(r.get("peak_rss_bytes").asLong() > 0);
         assertTrue(r.get("matmul_peak_gflops").asDouble() > 0);
         assertTrue(r.has("achieved_gflops"), "achieved GFLOP/s from the FLOPs counter");
+        JsonNode stages = r.get("stage_seconds");
+        for (String stage : new String[] {"branch1.embed", "branch3.blocks", "interactions", "interactions/deform/sampling",
+                "interactions/residual", "other"}) {
+            assertTrue(stages.has(stage), stage + " in " + stages);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void profilePrintsWhereTheTimeGoes() {
+        CliRun run = CliRun.of("bench", TINY, "--warmup", "1", "--iters", "1", "--profile");
+        assertEquals(0, run.exitCode(), run.err());
+        String out = run.out();
+        assertTrue(out.contains("where the time goes (mean per forward):"), out);
+        for (String label : new String[] {"branch2.embed", "branch1.blocks", "interactions", "  norms", "  deform",
+                "    value_proj", "    offset_linear", "    weight_linear", "    sampling", "    output_proj", "  residual",
+                "  ffn", "other"}) {
+            assertTrue(out.contains("    " + label + " "), label + " in\n" + out);
+        }
     }
 
     @org.junit.jupiter.api.Test

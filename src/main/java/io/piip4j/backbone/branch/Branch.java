@@ -21,6 +21,10 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * Parameter names are the reference's, so checkpoints load by name.
  */
 public abstract class Branch extends Module {
+    /** The steps the pyramid reports to forward hooks: the embedding, and a group of blocks. */
+    public static final String EMBED = "embed";
+    public static final String BLOCKS = "blocks";
+
     protected final BranchConfig config;
     protected Module norm;
     protected Linear head;

@@ -8,7 +8,6 @@ import io.piip4j.nn.MSDeformAttn;
 import io.piip4j.nn.Module;
 import io.piip4j.nn.Parameter;
 import io.piip4j.tensor.F;
-import io.piip4j.tensor.StageTimer;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -18,6 +17,9 @@ import org.bytedeco.pytorch.Tensor;
  * configs) the query / feature / FFN norms are identities and have no weights.
  */
 public final class Injector extends Module {
+    /** The step of the residual additions, for forward hooks. */
+    public static final String RESIDUAL = "residual";
+
     private final Parameter caGamma;
     private final Parameter cffnGamma;
     private final LayerNorm queryNorm;
@@ -62,23 +64,24 @@ public final class Injector extends Module {
      * @param where reference points and the neighbour's grid; null for plain cross-attention
      */
     public Tensor forward(Tensor query, Tensor feat, DeformInputs where, long h, long w) {
-        Tensor q = queryNorm == null ? query : StageTimer.time("interactions/norms", () -> queryNorm.forward(query));
-        Tensor f = featNorm == null ? feat : StageTimer.time("interactions/norms", () -> featNorm.forward(feat));
+        Tensor q = queryNorm == null ? query : queryNorm.forward(query);
+        Tensor f = featNorm == null ? feat : featNorm.forward(feat);
         Tensor attn;
         if (deformAttn != null) {
             if (where.featH() * where.featW() != feat.size(1)) {
                 throw new IllegalStateException("deformable attention expects a " + where.featH() + "x" + where.featW()
                         + " feature grid but got " + feat.size(1) + " tokens");
             }
-            attn = StageTimer.time("interactions/deform", () -> deformAttn.forward(q, where.reference(), f, where.featH(), where.featW()));
+            attn = deformAttn.forward(q, where.reference(), f, where.featH(), where.featW());
         } else {
             attn = crossAttn.forward(q, f);
         }
-        Tensor x = StageTimer.time("interactions/residual", () -> F.addScaled(query, caGamma.get(), attn));
+        // the step "residual" (the scaled additions) as hooks see it
+        Tensor x = call(RESIDUAL, () -> F.addScaled(query, caGamma.get(), attn));
         if (ffn != null) {
-            Tensor normed = ffnNorm == null ? x : StageTimer.time("interactions/norms", () -> ffnNorm.forward(x));
-            Tensor y = StageTimer.time("interactions/ffn", () -> ffn.forward(normed, h, w));
-            return StageTimer.time("interactions/residual", () -> dropPath > 0 && isTraining()
+            Tensor normed = ffnNorm == null ? x : ffnNorm.forward(x);
+            Tensor y = ffn.forward(normed, h, w);
+            return call(RESIDUAL, () -> dropPath > 0 && isTraining()
                     ? x.add(cffnGamma.get().mul(DropPath.apply(y, dropPath, true)))
                     : F.addScaled(x, cffnGamma.get(), y));
         }

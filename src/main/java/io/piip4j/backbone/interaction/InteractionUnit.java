@@ -32,6 +32,11 @@ public final class InteractionUnit extends Module {
 
     /** Returns the updated pair {x1, x2}. */
     public Tensor[] forward(Tensor x1, Tensor x2, DeformInputs into1, DeformInputs into2, long h1, long w1, long h2, long w2) {
+        return hooked() ? call(FORWARD, () -> exchange(x1, x2, into1, into2, h1, w1, h2, w2))
+                : exchange(x1, x2, into1, into2, h1, w1, h2, w2);
+    }
+
+    private Tensor[] exchange(Tensor x1, Tensor x2, DeformInputs into1, DeformInputs into2, long h1, long w1, long h2, long w2) {
         Tensor from1 = branch1to2Proj == null ? x1 : branch1to2Proj.forward(x1);
         Tensor from2 = branch2to1Proj == null ? x2 : branch2to1Proj.forward(x2);
         Tensor y1 = branch2to1.forward(x1, from2, into1, h1, w1);

@@ -1,0 +1,111 @@
+package io.piip4j.bench;
+
+import io.piip4j.backbone.branch.Branch;
+import io.piip4j.backbone.interaction.Injector;
+import io.piip4j.backbone.interaction.InteractionUnit;
+import io.piip4j.nn.ConvFFN;
+import io.piip4j.nn.LayerNorm;
+import io.piip4j.nn.MSDeformAttn;
+import io.piip4j.nn.Module;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Wall time per named stage of a network's forward passes, for {@code piip bench --profile}:
+ * timing hooks on the modules of each stage (branch embeddings and block groups, interaction
+ * units and their parts). CPU kernels run synchronously, so a stage's wall time is its cost.
+ * Stages nest by "/" ({@code interactions/deform/sampling} is inside {@code interactions/deform}).
+ * Installed only for a profile; closing it removes every hook.
+ */
+public final class StageProfile implements AutoCloseable {
+    private static final Runnable NOTHING = () -> { };
+    /** The children of a deformable attention timed as its parts, by the reference's names. */
+    private static final Map<String, String> DEFORM_PARTS = Map.of("value_proj", "value_proj",
+            "sampling_offsets", "offset_linear", "attention_weights", "weight_linear", "output_proj", "output_proj");
+
+    private final Map<String, Long> totals = new LinkedHashMap<>();
+    private final List<AutoCloseable> handles = new ArrayList<>();
+    private volatile boolean collecting;
+
+    private StageProfile() {
+    }
+
+    /** Installs the timing hooks on {@code network}'s stage modules; nothing is collected before {@link #start}. */
+    public static StageProfile install(Module network) {
+        StageProfile p = new StageProfile();
+        p.walk(network);
+        return p;
+    }
+
+    private void walk(Module m) {
+        if (m instanceof Branch b) {
+            String name = b.config().name();
+            time(b, Map.of(Branch.EMBED, name + ".embed", Branch.BLOCKS, name + ".blocks"));
+        } else if (m instanceof InteractionUnit) {
+            time(m, Map.of(Module.FORWARD, "interactions"));
+        } else if (m instanceof Injector) {
+            time(m, Map.of(Injector.RESIDUAL, "interactions/residual"));
+            m.children().forEach((name, c) -> {
+                if (c instanceof LayerNorm) { // query_norm, feat_norm, ffn_norm
+                    time(c, Map.of(Module.FORWARD, "interactions/norms"));
+                } else if (c instanceof ConvFFN) {
+                    time(c, Map.of(Module.FORWARD, "interactions/ffn"));
+                } else if (c instanceof MSDeformAttn) {
+                    time(c, Map.of(Module.FORWARD, "interactions/deform", "sampling", "interactions/deform/sampling"));
+                    c.children().forEach((part, linear) -> {
+                        String stage = DEFORM_PARTS.get(part);
+                        if (stage != null) {
+                            time(linear, Map.of(Module.FORWARD, "interactions/deform/" + stage));
+                        }
+                    });
+                }
+            });
+            return; // nothing inside an injector is timed but the above
+        }
+        for (Module c : m.children().values()) {
+            walk(c);
+        }
+    }
+
+    private void time(Module m, Map<String, String> stages) {
+        handles.add(m.addForwardHook((module, step) -> {
+            String stage = stages.get(step);
+            if (stage == null || !collecting) {
+                return NOTHING;
+            }
+            long t0 = System.nanoTime();
+            return () -> add(stage, System.nanoTime() - t0);
+        }));
+    }
+
+    private synchronized void add(String stage, long nanos) {
+        totals.merge(stage, nanos, Long::sum);
+    }
+
+    /** Starts collecting (clearing earlier totals). */
+    public synchronized void start() {
+        totals.clear();
+        collecting = true;
+    }
+
+    /** Stops collecting and returns nanoseconds per stage, in first-seen order. */
+    public synchronized Map<String, Long> stop() {
+        collecting = false;
+        return new LinkedHashMap<>(totals);
+    }
+
+    /** Removes every hook. */
+    @Override
+    public void close() {
+        for (AutoCloseable h : handles) {
+            try {
+                h.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        handles.clear();
+    }
+}

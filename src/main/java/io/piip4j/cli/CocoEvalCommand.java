@@ -1,20 +1,11 @@
 package io.piip4j.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.piip4j.eval.coco.CocoCategory;
 import io.piip4j.eval.coco.CocoDataset;
-import io.piip4j.eval.coco.CocoEvaluator;
-import io.piip4j.eval.coco.CocoObject;
-import io.piip4j.eval.coco.CocoResults;
-import io.piip4j.eval.coco.CocoSummary;
-import io.piip4j.eval.coco.EvalParams;
 import io.piip4j.eval.coco.IouType;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,10 +25,6 @@ import picocli.CommandLine.Spec;
             "--mmdet uses mmdetection 2.x's settings (maxDets 100/300/1000; for masks the results' boxes are dropped "
                 + "so sizes use the mask area) and adds its result lines; --proposal is its class-agnostic proposal recall."})
 final class CocoEvalCommand implements Callable<Integer> {
-    private static final List<String> MMDET_AP = List.of("mAP", "mAP_50", "mAP_75", "mAP_s", "mAP_m", "mAP_l");
-    private static final List<String> MMDET_AR = List.of("AR@100", "AR@300", "AR@1000", "AR_s@1000", "AR_m@1000",
-            "AR_l@1000");
-
     @Spec
     CommandSpec spec;
 
@@ -72,95 +59,20 @@ final class CocoEvalCommand implements Callable<Integer> {
         if (proposal && type != IouType.BBOX) {
             throw new ParameterException(spec.commandLine(), "--proposal evaluates boxes; leave out --iou-type segm");
         }
-        EvalParams params = proposal ? EvalParams.mmdetProposal() : mmdet ? EvalParams.mmdet(type) : EvalParams.coco(type);
+        CocoReport.Settings settings = proposal ? CocoReport.Settings.MMDET_PROPOSAL
+                : mmdet ? CocoReport.Settings.MMDET : CocoReport.Settings.PYCOCOTOOLS;
         CocoDataset gt = CocoDataset.load(ann);
-        List<CocoObject> dts = CocoResults.load(results, gt, (mmdet || proposal) && type == IouType.SEGM);
-        CocoSummary s = CocoSummary.of(CocoEvaluator.evaluate(gt, dts, params));
-        String prefix = type.id() + "_";
+        CocoReport report = CocoReport.evaluate(gt, results, type, settings, null);
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode o = mapper.createObjectNode();
             o.put("annotations", ann.toString());
             o.put("results", results.toString());
-            o.put("iou_type", type.id());
-            o.put("settings", proposal ? "mmdet-proposal" : mmdet ? "mmdet" : "pycocotools");
-            ArrayNode md = o.putArray("max_dets");
-            for (int m : params.maxDets()) {
-                md.add(m);
-            }
-            ObjectNode stats = o.putObject("stats");
-            for (int i = 0; i < 12; i++) {
-                stats.put(CocoSummary.STAT_NAMES.get(i), s.stats()[i]);
-            }
-            if (mmdet || proposal) {
-                ObjectNode mm = o.putObject("mmdet");
-                if (proposal) {
-                    for (int i = 0; i < 6; i++) {
-                        mm.put(MMDET_AR.get(i), rounded(s.stats()[6 + i]));
-                    }
-                } else {
-                    for (int i = 0; i < 6; i++) {
-                        mm.put(prefix + MMDET_AP.get(i), rounded(s.stats()[i]));
-                    }
-                    mm.put(prefix + "mAP_copypaste", copypaste(s));
-                }
-            }
-            if (!proposal) {
-                ArrayNode perCat = o.putArray("per_category_ap");
-                for (Map.Entry<Long, Double> e : s.perCategoryAp().entrySet()) {
-                    ObjectNode c = perCat.addObject().put("id", e.getKey()).put("name", gt.category(e.getKey()).name());
-                    if (e.getValue() == null) {
-                        c.putNull("ap");
-                    } else {
-                        c.put("ap", e.getValue());
-                    }
-                }
-            }
-            ArrayNode lines = o.putArray("summary");
-            s.lines().forEach(lines::add);
+            o.setAll(report.json(mapper));
             System.out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(o));
-            return 0;
-        }
-        s.lines().forEach(System.out::println);
-        if (classwise && !proposal) {
-            System.out.println();
-            System.out.printf(Locale.ROOT, "%-24s %6s%n", "category", "AP");
-            for (CocoCategory c : gt.categories()) {
-                if (s.perCategoryAp().containsKey(c.id())) {
-                    Double ap = s.perCategoryAp().get(c.id());
-                    System.out.printf(Locale.ROOT, "%-24s %6s%n", c.name(), ap == null ? "nan" : fixed3(ap));
-                }
-            }
-        }
-        if (proposal) {
-            System.out.println();
-            for (int i = 0; i < 6; i++) {
-                System.out.println(MMDET_AR.get(i) + ": " + fixed3(s.stats()[6 + i]));
-            }
-        } else if (mmdet) {
-            System.out.println();
-            for (int i = 0; i < 6; i++) {
-                System.out.println(prefix + MMDET_AP.get(i) + ": " + fixed3(s.stats()[i]));
-            }
-            System.out.println(prefix + "mAP_copypaste: " + copypaste(s));
+        } else {
+            report.print(System.out, classwise);
         }
         return 0;
-    }
-
-    /** mmdetection reports {@code float(f'{v:.3f}')}. */
-    private static double rounded(double v) {
-        return Double.parseDouble(fixed3(v));
-    }
-
-    private static String fixed3(double v) {
-        return CocoSummary.fixed(v, 3);
-    }
-
-    private static String copypaste(CocoSummary s) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < 6; i++) {
-            b.append(i == 0 ? "" : " ").append(fixed3(s.stats()[i]));
-        }
-        return b.toString();
     }
 }

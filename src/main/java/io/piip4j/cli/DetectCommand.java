@@ -9,27 +9,17 @@ import io.piip4j.detector.DetectionImages;
 import io.piip4j.detector.DetectionPainter;
 import io.piip4j.detector.Detector;
 import io.piip4j.detector.MaskRcnn;
-import io.piip4j.detector.MaskRcnnConfig;
 import io.piip4j.tensor.Inference;
 import io.piip4j.weights.AtomicFiles;
-import io.piip4j.weights.Checkpoints;
-import io.piip4j.tensor.NdArray;
 import java.awt.image.BufferedImage;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -92,28 +82,16 @@ final class DetectCommand implements Callable<Integer> {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new UsageException("--out " + out + ": is a file, not a folder");
         }
-        ConfigSource source = Inputs.source(config);
-        if (!MaskRcnnConfig.describes(source.json())) {
-            throw new IllegalArgumentException(config + ": not a Mask R-CNN config (model.type MaskRCNN); piip detect runs Mask R-CNN detectors");
-        }
-        Path weightsFile = Inputs.weights(weights, checkpoint);
-        Map<String, NdArray> stateDict = Checkpoints.readStateDict(weightsFile, checkpoint.options());
-        String weightsName = weightsFile.getFileName().toString();
-        if (!MaskRcnn.isWholeModel(stateDict)) {
-            throw new IllegalArgumentException(weightsName + ": holds no detector heads (no roi_head.* keys); piip detect needs a whole Mask R-CNN checkpoint");
-        }
-        Files.createDirectories(out);
         ObjectMapper mapper = new ObjectMapper();
         ArrayNode results = mapper.createArrayNode();
         ArrayNode listed = mapper.createArrayNode();
         int failed = 0;
-        try (MaskRcnn model = source.file() != null ? MaskRcnn.load(source.file(), stateDict, weightsName)
-                : MaskRcnn.load(source.json(), source.name(), stateDict, weightsName)) {
-            stateDict = null;
+        try (MaskRcnn model = Inputs.maskRcnn(config, weights, checkpoint, "piip detect")) {
+            Files.createDirectories(out);
             Detector detector = model.newDetector();
             int numClasses = detector.classNames().size();
             Set<String> names = new HashSet<>();
-            try (ProgressBar bar = images.size() > 1 && !quiet ? bar(images.size(), System.err) : null) {
+            try (Progress progress = new Progress("detect", images.size(), quiet || images.size() < 2, System.err)) {
                 for (int i = 0; i < images.size(); i++) {
                     Path image = images.get(i);
                     try {
@@ -129,9 +107,7 @@ final class DetectCommand implements Callable<Integer> {
                         failed++;
                         System.err.println("piip: " + Errors.oneLine(e));
                     }
-                    if (bar != null) {
-                        bar.step();
-                    }
+                    progress.step(null);
                 }
             }
         }
@@ -188,13 +164,5 @@ final class DetectCommand implements Callable<Integer> {
             return Long.parseLong(base);
         }
         return index + 1L;
-    }
-
-    private static ProgressBar bar(int n, PrintStream err) {
-        ProgressBarBuilder b = new ProgressBarBuilder().setTaskName("detect").setInitialMax(n).setUnit(" img", 1)
-                .showSpeed().setStyle(ProgressBarStyle.ASCII).setMaxRenderedLength(120);
-        b = System.console() != null ? b.setConsumer(new ConsoleProgressBarConsumer(err)).setUpdateIntervalMillis(500)
-                : b.setConsumer(new DelegatingProgressBarConsumer(err::println, 120)).setUpdateIntervalMillis(30_000);
-        return b.build();
     }
 }

@@ -4,13 +4,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.piip4j.config.PiipConfig;
+import io.piip4j.detector.CocoDetections;
+import io.piip4j.detector.DetectionImages;
+import io.piip4j.detector.Detector;
+import io.piip4j.detector.MaskRcnn;
+import io.piip4j.eval.coco.CocoDataset;
+import io.piip4j.eval.coco.CocoImage;
+import io.piip4j.eval.coco.IouType;
 import io.piip4j.eval.cls.LabelledImages;
 import io.piip4j.eval.cls.TopKAccuracy;
 import io.piip4j.predict.Classification;
 import io.piip4j.predict.ImageClassifier;
 import io.piip4j.predict.PiipModel;
 import io.piip4j.weights.AtomicFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -23,14 +32,23 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code piip eval}: top-1 / top-5 accuracy of a classification model over an ImageNet-style
- * folder, with a per-class table and, with {@code --out}, every prediction in a JSON file.
+ * folder, with a per-class table and, with {@code --out}, every prediction in a JSON file; or a
+ * Mask R-CNN over a COCO-format set: its results JSON and COCO box and mask AP with mmdetection's
+ * settings, as {@code piip coco-eval --mmdet} computes them from that file.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        header = "Top-1/top-5 accuracy of a classifier over an ImageNet-style folder.",
-        footer = {"", "Example:", "  piip eval --config piip-tsb-cls-368 --weights piip-tsb-cls-368 --data imagenet/val --limit 1000"},
-        description = {"Top-1/top-5 accuracy of a PIIP classification model over an ImageNet-style folder "
+        header = "Accuracy of a classifier over an ImageNet-style folder, or COCO AP of a Mask R-CNN over a COCO-format set.",
+        footer = {"", "Examples:", "  piip eval --config piip-tsb-cls-368 --weights piip-tsb-cls-368 --data imagenet/val --limit 1000",
+            "  piip eval --config piip-tsb-maskrcnn-1120-896-448 --weights piip-tsb-maskrcnn-1120-896-448 \\",
+            "      --ann coco/annotations/instances_val2017.json --images coco/val2017 --out val.json"},
+        description = {"With --data: top-1/top-5 accuracy of a PIIP classification model over an ImageNet-style folder "
                 + "(one sub-folder per class, classes numbered in sorted folder order), with a per-class table.",
-            "Detectors and segmentors are not available yet: evaluate their outputs with coco-eval / seg-eval."})
+            "With --ann and --images: a Mask R-CNN on every image of the COCO annotation file (file_name under the "
+                + "folder), its detections written as COCO results JSON (--out, default eval/results.json), then box and "
+                + "mask AP/AR with mmdetection's settings (as coco-eval --mmdet on that file): both 12-line summaries, AP "
+                + "per category and mmdetection's result lines. An image that cannot be read is reported on its own line "
+                + "and skipped (exit code 1).",
+            "Segmentors are not available yet: evaluate their outputs with seg-eval."})
 final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -41,13 +59,21 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--weights", required = true, description = "Checkpoint: PyTorch (.pth) or .safetensors, or a zoo name (its official checkpoint from the cache; see piip fetch, --download).")
     Path weights;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Validation folder: DIR/<class>/<image>.")
+    @Option(names = "--data", paramLabel = "DIR", description = "A classifier's validation folder: DIR/<class>/<image>.")
     Path data;
 
-    @Option(names = "--limit", paramLabel = "N", description = "Evaluate at most N images, taken round-robin over the classes.")
+    @Option(names = "--ann", paramLabel = "A.json", description = "A detector's ground truth: COCO instances JSON (with --images).")
+    Path ann;
+
+    @Option(names = "--images", paramLabel = "DIR", description = "The folder of the annotation file's images (their file_name under it).")
+    Path imageDir;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Evaluate at most N images: round-robin over the classes; "
+            + "for a detector the first N by image id (and AP over those only).")
     Integer limit;
 
-    @Option(names = "--out", paramLabel = "FILE.json", description = "Write the accuracies and every prediction here (atomically).")
+    @Option(names = "--out", paramLabel = "DIR|FILE", description = "Classifier: write the accuracies and every prediction "
+            + "to FILE.json. Detector: the COCO results JSON, FILE.json or DIR/results.json (default eval/results.json). Atomically.")
     Path out;
 
     @Option(names = "--quiet", description = "No progress bar.")
@@ -67,11 +93,24 @@ final class EvalCommand implements Callable<Integer> {
         if (limit != null && limit < 1) {
             throw new ParameterException(spec.commandLine(), "--limit must be at least 1, got " + limit);
         }
+        boolean coco = ann != null || imageDir != null;
+        if (coco && data != null) {
+            throw new UsageException("--data (a classifier's image folder) and --ann/--images (a detector's COCO set) exclude each other");
+        }
+        if (coco && (ann == null || imageDir == null)) {
+            throw new UsageException(ann == null ? "--images needs --ann (the COCO annotation file)" : "--ann needs --images (the folder of its images)");
+        }
+        if (!coco && data == null) {
+            throw new UsageException("give --data DIR (a classifier) or --ann A.json --images DIR (a Mask R-CNN)");
+        }
         runtime.check();
+        if (coco) {
+            return evaluateDetector();
+        }
         PiipConfig cfg = Inputs.config(config);
         if (cfg.task() != PiipConfig.Task.CLASSIFICATION) {
-            throw new IllegalArgumentException(config + ": a detection/segmentation backbone; evaluating detectors and"
-                    + " segmentors is not supported yet (no detection or segmentation heads): run coco-eval or seg-eval on their outputs");
+            throw new IllegalArgumentException(config + ": not a classifier; --data evaluates classifiers (a Mask R-CNN is"
+                    + " evaluated with --ann and --images; segmentors are not supported yet: run seg-eval on their outputs)");
         }
         LabelledImages all = LabelledImages.list(data);
         LabelledImages set = limit == null ? all : all.limit(limit);
@@ -87,7 +126,7 @@ final class EvalCommand implements Callable<Integer> {
             TopKAccuracy acc = new TopKAccuracy(set.classes().size(), k);
             ObjectMapper mapper = new ObjectMapper();
             ArrayNode predictions = mapper.createArrayNode();
-            try (EvalProgress progress = new EvalProgress(set.size(), quiet, System.err)) {
+            try (Progress progress = new Progress("eval", set.size(), quiet, System.err)) {
                 for (int i = 0; i < set.size(); i++) {
                     List<Classification> top = classifier.classify(set.files().get(i), k);
                     int[] ranked = top.stream().mapToInt(Classification::index).toArray();
@@ -97,7 +136,7 @@ final class EvalCommand implements Callable<Integer> {
                     for (int c : ranked) {
                         r.add(c);
                     }
-                    progress.step(acc.top1());
+                    progress.step(String.format(Locale.ROOT, " top-1 %.2f%%", 100 * acc.top1()));
                 }
             }
             ObjectNode report = report(mapper, set, acc, model.config().type());
@@ -113,6 +152,95 @@ final class EvalCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** A Mask R-CNN over the annotation file's images: results JSON, then box and mask AP with mmdetection's settings. */
+    private Integer evaluateDetector() throws Exception {
+        runtime.requireCpuFloat32("a Mask R-CNN");
+        CocoDataset gt = CocoDataset.load(ann);
+        List<CocoImage> images = gt.images().stream().sorted(Comparator.comparingLong(CocoImage::id))
+                .limit(limit == null ? Long.MAX_VALUE : limit).toList();
+        for (CocoImage im : images) {
+            if (im.fileName() == null) {
+                throw new IllegalArgumentException(ann + ": image " + im.id() + " has no file_name");
+            }
+        }
+        if (!Files.isDirectory(imageDir)) {
+            throw new IllegalArgumentException(imageDir + ": no such folder");
+        }
+        Path resultsFile = resultsFile();
+        ObjectMapper mapper = new ObjectMapper();
+        ArrayNode results = mapper.createArrayNode();
+        int failed = 0;
+        try (MaskRcnn model = Inputs.maskRcnn(config, weights, checkpoint, "piip eval --ann/--images")) {
+            Detector detector = model.newDetector();
+            int numClasses = detector.classNames().size();
+            for (int label = 0; label < numClasses; label++) {
+                int id = CocoDetections.categoryId(label, numClasses);
+                if (gt.category(id) == null) {
+                    throw new IllegalArgumentException(ann + ": has no category " + id + " ('" + detector.classNames().get(label)
+                            + "'), which the detector predicts; the annotation file must list the detector's " + numClasses + " categories");
+                }
+            }
+            try (Progress progress = new Progress("eval", images.size(), quiet, System.err)) {
+                for (CocoImage im : images) {
+                    Path file = imageDir.resolve(im.fileName());
+                    try {
+                        DetectionImages.Pixels pixels = DetectionImages.read(file);
+                        if (im.width() > 0 && im.height() > 0 && (pixels.width() != im.width() || pixels.height() != im.height())) {
+                            throw new IllegalArgumentException("image is " + pixels.width() + "x" + pixels.height() + " but "
+                                    + ann.getFileName() + " says " + im.width() + "x" + im.height() + " (width x height)");
+                        }
+                        CocoDetections.append(results, im.id(), detector.detect(pixels), numClasses);
+                    } catch (RuntimeException | OutOfMemoryError e) {
+                        failed++;
+                        String msg = Errors.oneLine(e);
+                        System.err.println("piip: " + (msg.startsWith(file.toString()) ? msg : file + ": " + msg));
+                    }
+                    progress.step(" " + results.size() + " detections");
+                }
+            }
+        }
+        Path parent = resultsFile.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        AtomicFiles.write(resultsFile, o -> mapper.writeValue(o, results));
+        long[] ids = limit == null ? null : images.stream().mapToLong(CocoImage::id).toArray();
+        CocoReport bbox = CocoReport.evaluate(gt, resultsFile, IouType.BBOX, CocoReport.Settings.MMDET, ids);
+        CocoReport segm = CocoReport.evaluate(gt, resultsFile, IouType.SEGM, CocoReport.Settings.MMDET, ids);
+        if (json) {
+            ObjectNode o = mapper.createObjectNode();
+            o.put("annotations", ann.toString()).put("images", imageDir.toString()).put("results", resultsFile.toString());
+            o.put("evaluated_images", images.size()).put("failed_images", failed).put("detections", results.size());
+            o.set("bbox", bbox.json(mapper));
+            o.set("segm", segm.json(mapper));
+            System.out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(o));
+        } else {
+            System.out.println(resultsFile + ": " + results.size() + " detections of " + (images.size() - failed) + " images");
+            for (CocoReport r : List.of(bbox, segm)) {
+                System.out.println();
+                System.out.println("Evaluating " + r.iouType().id() + "...");
+                r.print(System.out, true);
+            }
+        }
+        if (failed > 0) {
+            System.err.println("piip: " + failed + " of " + images.size() + " images failed");
+            return 1;
+        }
+        return 0;
+    }
+
+    /** Where the detector's results go: --out FILE.json (or an existing file), DIR/results.json, or eval/results.json. */
+    private Path resultsFile() {
+        if (out == null) {
+            return Path.of("eval", "results.json");
+        }
+        if (Files.isDirectory(out)) {
+            return out.resolve("results.json");
+        }
+        String name = String.valueOf(out.getFileName()).toLowerCase(Locale.ROOT);
+        return name.endsWith(".json") || Files.isRegularFile(out) ? out : out.resolve("results.json");
     }
 
     private ObjectNode report(ObjectMapper mapper, LabelledImages set, TopKAccuracy acc, String modelType) {

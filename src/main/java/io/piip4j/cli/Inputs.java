@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.piip4j.config.ConfigException;
 import io.piip4j.config.ConfigReader;
 import io.piip4j.config.PiipConfig;
+import io.piip4j.detector.MaskRcnn;
+import io.piip4j.detector.MaskRcnnConfig;
+import io.piip4j.weights.Checkpoints;
 import io.piip4j.zoo.Zoo;
 import io.piip4j.zoo.ZooModel;
 import java.io.IOException;
@@ -78,6 +81,30 @@ final class Inputs {
             return io.piip4j.hub.Hub.resolve(name, options.download, System.err);
         }
         throw new IllegalArgumentException(spec + ": no such weights file (nor a zoo model name: 'piip zoo' lists them)");
+    }
+
+    /**
+     * The whole Mask R-CNN a {@code --config} / {@code --weights} pair names (a zoo name, a released
+     * config or a golden case.json; a whole-detector checkpoint), refused in one line where the
+     * config is not a Mask R-CNN or the checkpoint holds no detector heads.
+     *
+     * @param command the command, for the messages ("piip detect")
+     */
+    static MaskRcnn maskRcnn(String config, Path weights, CheckpointOptions checkpoint, String command) {
+        ConfigSource source = source(config);
+        if (!MaskRcnnConfig.describes(source.json())) {
+            throw new IllegalArgumentException(config + ": not a Mask R-CNN config (model.type MaskRCNN); " + command
+                    + " runs Mask R-CNN detectors");
+        }
+        Path weightsFile = weights(weights, checkpoint);
+        Map<String, NdArray> stateDict = Checkpoints.readStateDict(weightsFile, checkpoint.options());
+        String weightsName = weightsFile.getFileName().toString();
+        if (!MaskRcnn.isWholeModel(stateDict)) {
+            throw new IllegalArgumentException(weightsName + ": holds no detector heads (no roi_head.* keys); " + command
+                    + " needs a whole Mask R-CNN checkpoint");
+        }
+        return source.file() != null ? MaskRcnn.load(source.file(), stateDict, weightsName)
+                : MaskRcnn.load(source.json(), source.name(), stateDict, weightsName);
     }
 
     static Path existing(Path p, String what) {

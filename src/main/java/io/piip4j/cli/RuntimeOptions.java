@@ -28,6 +28,13 @@ final class RuntimeOptions {
         }
     }
 
+    /** For models that run in float32 on the CPU only: refuses --device and --dtype otherwise. */
+    void requireCpuFloat32(String what) {
+        if (!device.equals("cpu") || !dtype.equals("fp32")) {
+            throw new UsageException(what + " runs in float32 on the CPU: leave out --device and --dtype");
+        }
+    }
+
     /** The built-in Fashion-MNIST model: bfloat16 as asked; it runs on the CPU only. */
     SmallImageClassifier apply(SmallImageClassifier model) {
         if (!device.equals("cpu")) {

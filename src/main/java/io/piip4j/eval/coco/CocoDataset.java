@@ -64,7 +64,7 @@ public final class CocoDataset {
             JsonEntry e = entry(imgs.get(i), file + ": images[" + i + "]");
             int h = e.has("height") ? e.positiveInt("height") : 0;
             int w = e.has("width") ? e.positiveInt("width") : 0;
-            images.add(new CocoImage(e.id("id"), h, w));
+            images.add(new CocoImage(e.id("id"), h, w, e.has("file_name") ? e.get("file_name").asText() : null));
         }
         List<CocoCategory> cats = new ArrayList<>();
         JsonNode cs = CocoJsonFile.list(root, "categories", file, true);

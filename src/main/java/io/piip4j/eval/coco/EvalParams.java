@@ -52,6 +52,12 @@ public record EvalParams(IouType iouType, double[] iouThresholds, double[] recal
                 imageIds, categoryIds);
     }
 
+    /** The same settings on these images only (pycocotools' {@code params.imgIds}). */
+    public EvalParams withImageIds(long... ids) {
+        return new EvalParams(iouType, iouThresholds, recallThresholds, maxDets, areaRanges, areaLabels, useCategories,
+                ids.clone(), categoryIds);
+    }
+
     /**
      * {@code np.linspace(start, stop, num)}: {@code i * step + start} with step = (stop − start) /
      * (num − 1), and the last value exactly {@code stop}.

@@ -46,6 +46,9 @@ final class CocoEvalCommand implements Callable<Integer> {
     @Option(names = "--classwise", description = "Also print AP per category.")
     boolean classwise;
 
+    @Option(names = "--chart", paramLabel = "FILE.png", description = "Also draw the AP per class as a bar chart (PNG, written atomically).")
+    Path chart;
+
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
 
@@ -63,6 +66,12 @@ final class CocoEvalCommand implements Callable<Integer> {
                 : mmdet ? CocoReport.Settings.MMDET : CocoReport.Settings.PYCOCOTOOLS;
         CocoDataset gt = CocoDataset.load(ann);
         CocoReport report = CocoReport.evaluate(gt, results, type, settings, null);
+        if (chart != null) {
+            if (settings == CocoReport.Settings.MMDET_PROPOSAL) {
+                throw new UsageException("--chart draws AP per category; --proposal is class-agnostic");
+            }
+            report.chart(chart);
+        }
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode o = mapper.createObjectNode();

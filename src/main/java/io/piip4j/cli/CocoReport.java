@@ -3,6 +3,7 @@ package io.piip4j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.piip4j.eval.PerClassChart;
 import io.piip4j.eval.coco.CocoCategory;
 import io.piip4j.eval.coco.CocoDataset;
 import io.piip4j.eval.coco.CocoEvaluator;
@@ -13,6 +14,7 @@ import io.piip4j.eval.coco.EvalParams;
 import io.piip4j.eval.coco.IouType;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -119,6 +121,23 @@ final class CocoReport {
         ArrayNode lines = o.putArray("summary");
         summary.lines().forEach(lines::add);
         return o;
+    }
+
+    /** AP per category name (NaN where a category has no counted ground truth), in the annotation file's order. */
+    Map<String, Double> perCategoryApByName() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (CocoCategory c : gt.categories()) {
+            if (summary.perCategoryAp().containsKey(c.id())) {
+                Double ap = summary.perCategoryAp().get(c.id());
+                out.put(c.name(), ap == null ? Double.NaN : ap);
+            }
+        }
+        return out;
+    }
+
+    /** The per-category AP as a bar chart (PNG). */
+    void chart(Path png) {
+        PerClassChart.write(png, type.id() + " AP per category", "AP", perCategoryApByName());
     }
 
     /** The 12 summary lines, then (if asked) the per-category AP table, then mmdetection's result lines. */

@@ -8,6 +8,7 @@ import io.piip4j.detector.CocoDetections;
 import io.piip4j.detector.DetectionImages;
 import io.piip4j.detector.Detector;
 import io.piip4j.detector.MaskRcnn;
+import io.piip4j.eval.PerClassChart;
 import io.piip4j.eval.coco.CocoDataset;
 import io.piip4j.eval.coco.CocoImage;
 import io.piip4j.eval.coco.IouType;
@@ -20,8 +21,10 @@ import io.piip4j.weights.AtomicFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -78,6 +81,9 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
+
+    @Option(names = "--chart", paramLabel = "FILE.png", description = "Also draw top-1 accuracy (classifier) or box AP (detector) per class as a bar chart (PNG, written atomically).")
+    Path chart;
 
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
@@ -145,6 +151,13 @@ final class EvalCommand implements Callable<Integer> {
                 withPredictions.set("predictions", predictions);
                 AtomicFiles.write(out, o -> mapper.writerWithDefaultPrettyPrinter().writeValue(o, withPredictions));
             }
+            if (chart != null) {
+                Map<String, Double> top1 = new LinkedHashMap<>();
+                for (int c = 0; c < set.classes().size(); c++) {
+                    top1.put(set.classes().get(c), acc.images(c) == 0 ? Double.NaN : acc.top1(c));
+                }
+                PerClassChart.write(chart, "top-1 accuracy per class", "top-1", top1);
+            }
             if (json) {
                 System.out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(report));
             } else {
@@ -209,6 +222,9 @@ final class EvalCommand implements Callable<Integer> {
         long[] ids = limit == null ? null : images.stream().mapToLong(CocoImage::id).toArray();
         CocoReport bbox = CocoReport.evaluate(gt, resultsFile, IouType.BBOX, CocoReport.Settings.MMDET, ids);
         CocoReport segm = CocoReport.evaluate(gt, resultsFile, IouType.SEGM, CocoReport.Settings.MMDET, ids);
+        if (chart != null) {
+            bbox.chart(chart);
+        }
         if (json) {
             ObjectNode o = mapper.createObjectNode();
             o.put("annotations", ann.toString()).put("images", imageDir.toString()).put("results", resultsFile.toString());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.piip4j.eval.EvalException;
+import io.piip4j.eval.PerClassChart;
 import io.piip4j.eval.seg.LabelMap;
 import io.piip4j.eval.seg.SegmentationMetrics;
 import io.piip4j.eval.seg.SegmentationResult;
@@ -11,8 +12,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -53,6 +56,9 @@ final class SegEvalCommand implements Callable<Integer> {
     @Option(names = "--float32", description = "Report mmsegmentation's test-path numbers (float32 sums and division).")
     boolean float32;
 
+    @Option(names = "--chart", paramLabel = "FILE.png", description = "Also draw the IoU per class as a bar chart (PNG, written atomically).")
+    Path chart;
+
     @Option(names = "--json", description = "Machine-readable output (NaN as null).")
     boolean json;
 
@@ -78,6 +84,13 @@ final class SegEvalCommand implements Callable<Integer> {
             m.add(pl[0], pl[1]);
         }
         SegmentationResult r = float32 ? m.resultFloat32() : m.result();
+        if (chart != null) {
+            Map<String, Double> iou = new LinkedHashMap<>();
+            for (int c = 0; c < n; c++) {
+                iou.put("class " + c, r.iou()[c]);
+            }
+            PerClassChart.write(chart, "IoU per class", "IoU", iou);
+        }
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode o = mapper.createObjectNode();

@@ -8,6 +8,6 @@ out=${1:-target/bench-targets.jsonl}
 for dtype in fp32 bf16; do
   ./piip bench piip-tsb-cls-368 --dtype $dtype --threads 2 --warmup 1 --iters 5 --json | tr -d '\n' >> "$out"; echo >> "$out"
   ./piip bench piip-sbl-cls-320 --dtype $dtype --threads 2 --warmup 1 --iters 5 --json | tr -d '\n' >> "$out"; echo >> "$out"
-  ./piip bench piip-tsb-maskrcnn-1120-896-448 --input 1120x1120 --dtype $dtype --threads 2 --warmup 1 --iters 3 --json | tr -d '\n' >> "$out"; echo >> "$out"
+  ./piip bench piip-tsb-maskrcnn-1120-896-448 --backbone --input 1120x1120 --dtype $dtype --threads 2 --warmup 1 --iters 3 --json | tr -d '\n' >> "$out"; echo >> "$out"
 done
 cat "$out"

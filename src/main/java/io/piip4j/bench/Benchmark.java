@@ -70,48 +70,57 @@ public final class Benchmark {
             if (s.dtype() == ScalarType.BFloat16) {
                 MixedPrecision.toBfloat16(net);
             }
-            long before = Pointer.physicalBytes();
-            RssSampler sampler = new RssSampler();
-            sampler.start();
-            List<Double> times = new ArrayList<>();
-            Map<String, Long> stages;
-            try {
-                for (int i = 0; i < s.warmup() + s.iters(); i++) {
-                    if (i == s.warmup() && profile != null) {
-                        profile.start();
-                    }
-                    long t0 = System.nanoTime();
-                    Inference.run(() -> {
-                        Tensor x = torch.randn(s.batch(), 3, s.height(), s.width());
-                        for (Tensor out : net.forwardOutputs(x)) {
-                            out.sum().item_float(); // forces the computation to finish
-                        }
-                        return null;
-                    });
-                    if (i >= s.warmup()) {
-                        times.add((System.nanoTime() - t0) / 1e9);
-                    }
+            return measure(s, profile, () -> Inference.run(() -> {
+                Tensor x = torch.randn(s.batch(), 3, s.height(), s.width());
+                for (Tensor out : net.forwardOutputs(x)) {
+                    out.sum().item_float(); // forces the computation to finish
                 }
-            } finally {
-                stages = profile == null ? Map.of() : profile.stop();
-                sampler.stop();
-            }
-            double[] secs = times.stream().mapToDouble(Double::doubleValue).toArray();
-            Map<String, Double> perStage = new LinkedHashMap<>();
-            double staged = 0;
-            for (String key : nestedOrder(stages.keySet())) {
-                double v = stages.get(key) / 1e9 / s.iters();
-                perStage.put(key, v);
-                if (!key.contains("/")) { // a part ("interactions/ffn") is inside its whole's time
-                    staged += v;
-                }
-            }
-            double mean = Arrays.stream(secs).average().orElse(0);
-            if (profile != null) {
-                perStage.put("other", Math.max(0, mean - staged));
-            }
-            return new Result(secs, sampler.peak(), before, matmulGflops(s.dtype()), perStage);
+                return null;
+            }));
         }
+    }
+
+    /**
+     * Runs {@code forward} {@code warmup + iters} times, timing the last {@code iters}, with the
+     * resident memory sampled throughout and the stages of {@code profile} (when not null) collected
+     * over the timed runs; then measures the matmul peak for the settings' dtype.
+     */
+    static Result measure(Settings s, StageProfile profile, Runnable forward) {
+        long before = Pointer.physicalBytes();
+        RssSampler sampler = new RssSampler();
+        sampler.start();
+        List<Double> times = new ArrayList<>();
+        Map<String, Long> stages;
+        try {
+            for (int i = 0; i < s.warmup() + s.iters(); i++) {
+                if (i == s.warmup() && profile != null) {
+                    profile.start();
+                }
+                long t0 = System.nanoTime();
+                forward.run();
+                if (i >= s.warmup()) {
+                    times.add((System.nanoTime() - t0) / 1e9);
+                }
+            }
+        } finally {
+            stages = profile == null ? Map.of() : profile.stop();
+            sampler.stop();
+        }
+        double[] secs = times.stream().mapToDouble(Double::doubleValue).toArray();
+        Map<String, Double> perStage = new LinkedHashMap<>();
+        double staged = 0;
+        for (String key : nestedOrder(stages.keySet())) {
+            double v = stages.get(key) / 1e9 / s.iters();
+            perStage.put(key, v);
+            if (!key.contains("/")) { // a part ("interactions/ffn") is inside its whole's time
+                staged += v;
+            }
+        }
+        double mean = Arrays.stream(secs).average().orElse(0);
+        if (profile != null) {
+            perStage.put("other", Math.max(0, mean - staged));
+        }
+        return new Result(secs, sampler.peak(), before, matmulGflops(s.dtype()), perStage);
     }
 
     /** Stage names with each whole before its parts ("a", "a/b", "a/b/c"), otherwise in first-seen order. */

@@ -3,6 +3,8 @@ package io.piip4j.bench;
 import io.piip4j.backbone.branch.Branch;
 import io.piip4j.backbone.interaction.Injector;
 import io.piip4j.backbone.interaction.InteractionUnit;
+import io.piip4j.detector.MaskRcnn;
+import io.piip4j.head.StandardRoiHead;
 import io.piip4j.nn.ConvFFN;
 import io.piip4j.nn.LayerNorm;
 import io.piip4j.nn.MSDeformAttn;
@@ -15,7 +17,8 @@ import java.util.Map;
 /**
  * Wall time per named stage of a network's forward passes, for {@code piip bench --profile}:
  * timing hooks on the modules of each stage (branch embeddings and block groups, interaction
- * units and their parts). CPU kernels run synchronously, so a stage's wall time is its cost.
+ * units and their parts; for a Mask R-CNN its stages: backbone, neck, RPN, box head, mask head, mask
+ * paste, with their parts). CPU kernels run synchronously, so a stage's wall time is its cost.
  * Stages nest by "/" ({@code interactions/deform/sampling} is inside {@code interactions/deform}).
  * Installed only for a profile; closing it removes every hook.
  */
@@ -24,6 +27,15 @@ public final class StageProfile implements AutoCloseable {
     /** The children of a deformable attention timed as its parts, by the reference's names. */
     private static final Map<String, String> DEFORM_PARTS = Map.of("value_proj", "value_proj",
             "sampling_offsets", "offset_linear", "attention_weights", "weight_linear", "output_proj", "output_proj");
+
+    /** A Mask R-CNN's steps ({@link MaskRcnn}, {@link StandardRoiHead}) by stage name. */
+    private static final Map<String, String> DETECTOR_STAGES = Map.of(MaskRcnn.BACKBONE, "backbone", MaskRcnn.NECK, "neck",
+            MaskRcnn.RPN, "rpn", MaskRcnn.RPN_HEAD, "rpn/head", MaskRcnn.PROPOSALS, "rpn/proposals");
+    private static final Map<String, String> ROI_HEAD_STAGES = Map.of(StandardRoiHead.BOX, "box_head",
+            StandardRoiHead.BOX_ROI_ALIGN, "box_head/roi_align", StandardRoiHead.BOX_FCS, "box_head/fcs",
+            StandardRoiHead.BOX_NMS, "box_head/nms", StandardRoiHead.MASK, "mask_head",
+            StandardRoiHead.MASK_ROI_ALIGN, "mask_head/roi_align", StandardRoiHead.MASK_CONVS, "mask_head/convs",
+            StandardRoiHead.MASK_PASTE, "mask_paste");
 
     private final Map<String, Long> totals = new LinkedHashMap<>();
     private final List<AutoCloseable> handles = new ArrayList<>();
@@ -40,6 +52,11 @@ public final class StageProfile implements AutoCloseable {
     }
 
     private void walk(Module m) {
+        if (m instanceof MaskRcnn detector) { // the detector's stages; nothing inside them is timed
+            time(detector, DETECTOR_STAGES);
+            time(detector.roiHead(), ROI_HEAD_STAGES);
+            return;
+        }
         if (m instanceof Branch b) {
             String name = b.config().name();
             time(b, Map.of(Branch.EMBED, name + ".embed", Branch.BLOCKS, name + ".blocks"));

@@ -3,6 +3,9 @@ package io.piip4j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.piip4j.bench.Benchmark;
+import io.piip4j.bench.DetectorBenchmark;
+import io.piip4j.detector.DetectionPreprocess;
+import io.piip4j.detector.MaskRcnnConfig;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.count.Convention;
 import io.piip4j.count.FlopCounter;
@@ -20,7 +23,9 @@ import picocli.CommandLine.Parameters;
 /** {@code piip bench}: forward latency, throughput, achieved GFLOP/s and memory, with random weights. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         header = "Time a model's forward pass (random weights): latency, images/s, GFLOP/s, memory, matmul peak.",
-        footer = {"", "Example:", "  piip bench piip-tsb-cls-368 --dtype bf16 --profile"},
+        footer = {"", "Examples:", "  piip bench piip-tsb-cls-368 --dtype bf16 --profile",
+            "  piip bench piip-tsb-maskrcnn-1120-896-448 --profile        # the whole Mask R-CNN, one 896x672 image",
+            "  piip bench piip-tsb-maskrcnn-1120-896-448 --backbone --input 1120x1120"},
         description = "Time forward passes (random weights) and the machine's matmul peak in the same run.")
 final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME|CONFIG", description = "Zoo name or config file.")
@@ -32,7 +37,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "1", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--input", description = "Input HxW (default: the model's resolution).")
+    @Option(names = "--input", description = "Input HxW (default: the model's resolution; for a whole Mask R-CNN the padded input"
+            + " of a 4:3 image at the config's test scale, 672x896 for the released 1120x672).")
     String input;
 
     @Option(names = "--threads", description = "Engine threads (default: all cores).")
@@ -53,6 +59,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
 
+    @Option(names = "--backbone", description = "For a Mask R-CNN config: time only the backbone (default: the whole detector).")
+    boolean backboneOnly;
+
     @Override
     public Integer call() throws Exception {
         String spec = model != null ? model : config;
@@ -61,9 +70,15 @@ final class BenchCommand implements Callable<Integer> {
         }
         ConfigSource src = Inputs.source(spec);
         PiipConfig cfg = Inputs.config(spec);
+        boolean detector = !backboneOnly && MaskRcnnConfig.describes(src.json());
         int size = cfg.branches().get(cfg.numBranches() - 1).imgSize();
         int h = size;
         int w = size;
+        if (detector) {
+            int[] hw = DetectorBenchmark.defaultInput(DetectionPreprocess.fromConfig(src.json(), src.name()));
+            h = hw[0];
+            w = hw[1];
+        }
         if (input != null) {
             String[] hw = input.toLowerCase(Locale.ROOT).split("x");
             if (hw.length != 2) {
@@ -87,7 +102,11 @@ final class BenchCommand implements Callable<Integer> {
         if (type == ScalarType.BFloat16 && !json) {
             machine.bfloat16Notice().ifPresent(n -> System.err.println("piip: note: " + n));
         }
-        Benchmark.Result r = Benchmark.run(cfg, new Benchmark.Settings(batch, h, w, warmup, iters, type, profile || json));
+        Benchmark.Settings settings = new Benchmark.Settings(batch, h, w, warmup, iters, type, profile || json);
+        if (detector) {
+            return detector(cfg, MaskRcnnConfig.read(src.json(), src.name()), settings, spec, machine);
+        }
+        Benchmark.Result r = Benchmark.run(cfg, settings);
         double imagesPerSecond = batch / r.median();
         // the true multiply-adds of one image at this size (counted from the config), ×2 for FLOPs
         FlopReport cost = FlopCounter.count(src.json(), src.name(),
@@ -117,6 +136,44 @@ final class BenchCommand implements Callable<Integer> {
                 gflops, 100 * gflops / r.matmulGflops(), cost.available() ? cost.totalFlops() / 1e9 : Double.NaN);
         System.out.printf(Locale.ROOT, "  peak RSS  %.0f MiB%n", r.peakRssBytes() / 1048576.0);
         System.out.printf(Locale.ROOT, "  matmul peak (%s, 2048², this run) %.0f GFLOP/s%n", dtype, r.matmulGflops());
+        printStages(r);
+        return 0;
+    }
+
+    /** The whole Mask R-CNN: {@code detect} on one image, with the stage split and the detection count. */
+    private int detector(PiipConfig backbone, MaskRcnnConfig heads, Benchmark.Settings s, String spec, Capabilities machine)
+            throws Exception {
+        DetectorBenchmark.Result d = DetectorBenchmark.run(backbone, heads, s);
+        Benchmark.Result r = d.timing();
+        if (json) {
+            ObjectMapper m = new ObjectMapper();
+            ObjectNode o = m.createObjectNode();
+            o.put("model", spec).put("detector", true).put("dtype", dtype).put("batch", batch).put("height", s.height())
+                    .put("width", s.width()).put("threads", Inference.threads()).put("min_s", r.min())
+                    .put("median_s", r.median()).put("max_s", r.max()).put("images_per_s", batch / r.median())
+                    .put("detections", d.detections()).put("peak_rss_bytes", r.peakRssBytes())
+                    .put("matmul_peak_gflops", r.matmulGflops());
+            ObjectNode sys = o.putObject("system");
+            machine.rows().forEach(sys::put);
+            ObjectNode st = o.putObject("stage_seconds");
+            r.stageSeconds().forEach(st::put);
+            System.out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(o));
+            return 0;
+        }
+        System.out.printf(Locale.ROOT, "%s  whole Mask R-CNN  %s  batch %d  input %dx%d  %d threads%n", spec, dtype, batch,
+                s.height(), s.width(), Inference.threads());
+        System.out.println("  machine   " + machine.oneLine());
+        System.out.printf(Locale.ROOT, "  latency   min %.3f s   median %.3f s   max %.3f s  (%d runs after %d warm-up)%n",
+                r.min(), r.median(), r.max(), iters, warmup);
+        System.out.printf(Locale.ROOT, "  detections reaching the mask head: %d (random weights; %d classes' scores lifted)%n",
+                d.detections(), DetectorBenchmark.SHAPED_CLASSES);
+        System.out.printf(Locale.ROOT, "  peak RSS  %.0f MiB%n", r.peakRssBytes() / 1048576.0);
+        System.out.printf(Locale.ROOT, "  matmul peak (%s, 2048², this run) %.0f GFLOP/s%n", dtype, r.matmulGflops());
+        printStages(r);
+        return 0;
+    }
+
+    private void printStages(Benchmark.Result r) {
         if (profile) {
             double mean = java.util.Arrays.stream(r.seconds()).average().orElse(1);
             System.out.println("  where the time goes (mean per forward):");
@@ -126,6 +183,5 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "    %-26s %8.1f ms  %5.1f%%%n", label, v * 1e3, 100 * v / mean);
             });
         }
-        return 0;
     }
 }

@@ -205,9 +205,26 @@ public final class DetectionPreprocess {
                 }
             }
         }
+        return new Prepared(chw, meta(w, h, nw, nh, ph, pw));
+    }
+
+    /** The meta {@link #apply} gives an image of {@code w × h}, without its pixels. */
+    public ImageMeta meta(int w, int h) {
+        int[] size = resizedSize(w, h);
+        int nw = Math.max(size[0], 1);
+        int nh = Math.max(size[1], 1);
+        return meta(w, h, nw, nh, (nh + sizeDivisor - 1) / sizeDivisor * sizeDivisor, (nw + sizeDivisor - 1) / sizeDivisor * sizeDivisor);
+    }
+
+    /** The short edge of the test scale: keep-ratio resizing brings an image's short edge to it (or its long edge to the other). */
+    public int shortEdge() {
+        return Math.min(scaleW, scaleH);
+    }
+
+    private static ImageMeta meta(int w, int h, int nw, int nh, int ph, int pw) {
         float sx = (float) ((double) nw / w);
         float sy = (float) ((double) nh / h);
-        return new Prepared(chw, new ImageMeta(h, w, nh, nw, ph, pw, new float[] {sx, sy, sx, sy}));
+        return new ImageMeta(h, w, nh, nw, ph, pw, new float[] {sx, sy, sx, sy});
     }
 
     @Override

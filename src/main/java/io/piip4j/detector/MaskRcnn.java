@@ -40,6 +40,17 @@ import org.bytedeco.pytorch.Tensor;
  * {@code roi_head.…}), so a whole-model checkpoint loads without renaming.
  */
 public final class MaskRcnn extends Module {
+    /**
+     * The steps a detection reports to forward hooks ({@link Module#addForwardHook}, for timing):
+     * the backbone, the FPN, and the RPN ({@link #RPN_HEAD}'s convolutions, then {@link #PROPOSALS}:
+     * top-k, decoding, NMS); the RoI head reports its own ({@link StandardRoiHead}).
+     */
+    public static final String BACKBONE = "backbone";
+    public static final String NECK = "neck";
+    public static final String RPN = "rpn";
+    public static final String RPN_HEAD = "rpn_head";
+    public static final String PROPOSALS = "proposals";
+
     private final MaskRcnnConfig config;
     private final PiipNetwork backbone;
     private final Fpn neck;
@@ -75,6 +86,10 @@ public final class MaskRcnn extends Module {
 
     private static SingleRoiExtractor extractor(MaskRcnnConfig.RoiExtractor e) {
         return new SingleRoiExtractor(e.outputSize(), e.samplingRatio(), e.aligned(), e.featmapStrides(), e.finestScale());
+    }
+
+    public StandardRoiHead roiHead() {
+        return roiHead;
     }
 
     public MaskRcnnConfig config() {
@@ -190,21 +205,26 @@ public final class MaskRcnn extends Module {
     }
 
     private List<Detections> forward(Tensor images, List<ImageMeta> metas, boolean rescale, StageSink sink) {
-        List<Tensor> feats = backbone.forwardOutputs(images);
+        List<Tensor> feats = call(BACKBONE, () -> backbone.forwardOutputs(images));
         report(sink, "backbone", feats);
-        List<Tensor> levels = neck.forward(feats);
+        List<Tensor> levels = call(NECK, () -> neck.forward(feats));
         report(sink, "neck", levels);
-        RpnHead.Outputs rpn = rpnHead.forward(levels);
-        report(sink, "rpn_cls_score", rpn.clsScores());
-        report(sink, "rpn_bbox_pred", rpn.bboxPreds());
-        List<float[]> proposals = new ArrayList<>();
-        for (int i = 0; i < metas.size(); i++) {
-            float[] p = rpnHead.proposals(rpn, i, metas.get(i).imgH(), metas.get(i).imgW(), config.rpnTest());
-            proposals.add(p);
-            if (sink.active()) {
-                sink.put("proposals", NdArray.ofFloats(p, p.length / 5, 5));
-            }
-        }
+        List<float[]> proposals = call(RPN, () -> {
+            RpnHead.Outputs rpn = call(RPN_HEAD, () -> rpnHead.forward(levels));
+            report(sink, "rpn_cls_score", rpn.clsScores());
+            report(sink, "rpn_bbox_pred", rpn.bboxPreds());
+            return call(PROPOSALS, () -> {
+                List<float[]> out = new ArrayList<>();
+                for (int i = 0; i < metas.size(); i++) {
+                    float[] p = rpnHead.proposals(rpn, i, metas.get(i).imgH(), metas.get(i).imgW(), config.rpnTest());
+                    out.add(p);
+                    if (sink.active()) {
+                        sink.put("proposals", NdArray.ofFloats(p, p.length / 5, 5));
+                    }
+                }
+                return out;
+            });
+        });
         return roiHead.simpleTest(levels, proposals, metas, rescale, config.rcnnTest(), sink);
     }
 

@@ -14,6 +14,21 @@ import org.bytedeco.pytorch.Tensor;
  * mask head, the mask of each detection's class pasted into the original image.
  */
 public final class StandardRoiHead extends Module {
+    /**
+     * The steps a test run reports to forward hooks (for timing): {@link #BOX} (RoIAlign of the
+     * proposals, the fully connected layers, decoding and class-wise NMS), {@link #MASK} (RoIAlign
+     * of the detections, the mask head's convolutions) and {@link #MASK_PASTE}; each of the first
+     * two also reports its parts.
+     */
+    public static final String BOX = "box";
+    public static final String BOX_ROI_ALIGN = "box_roi_align";
+    public static final String BOX_FCS = "box_fcs";
+    public static final String BOX_NMS = "box_nms";
+    public static final String MASK = "mask";
+    public static final String MASK_ROI_ALIGN = "mask_roi_align";
+    public static final String MASK_CONVS = "mask_convs";
+    public static final String MASK_PASTE = "mask_paste";
+
     private final SingleRoiExtractor bboxRoiExtractor;
     private final Shared2FcBBoxHead bboxHead;
     private final SingleRoiExtractor maskRoiExtractor;
@@ -38,48 +53,55 @@ public final class StandardRoiHead extends Module {
      */
     public List<Detections> simpleTest(List<Tensor> feats, List<float[]> proposals, List<ImageMeta> metas, boolean rescale,
             TestConfigs.Rcnn cfg, StageSink sink) {
+        List<Detections> dets = call(BOX, () -> boxes(feats, proposals, metas, rescale, cfg, sink));
+        return maskHead == null ? dets : withMasks(feats, dets, metas, rescale, cfg, sink);
+    }
+
+    private List<Detections> boxes(List<Tensor> feats, List<float[]> proposals, List<ImageMeta> metas, boolean rescale,
+            TestConfigs.Rcnn cfg, StageSink sink) {
         float[] rois = SingleRoiExtractor.toRois(proposals, 5);
         int n = rois.length / 5;
+        List<Detections> dets = new ArrayList<>();
         if (n == 0) { // no proposal in any image: nothing to classify
-            List<Detections> none = new ArrayList<>();
             for (int img = 0; img < proposals.size(); img++) {
-                none.add(new Detections(0, new float[0], new int[0], 0, 0, null));
+                dets.add(new Detections(0, new float[0], new int[0], 0, 0, null));
             }
-            return maskHead == null ? none : withMasks(feats, none, metas, rescale, cfg, sink);
+            return dets;
         }
-        Tensor roiFeats = bboxRoiExtractor.forward(feats, rois, n);
+        Tensor roiFeats = call(BOX_ROI_ALIGN, () -> bboxRoiExtractor.forward(feats, rois, n));
         if (sink.active()) {
             sink.put("bbox_roi_feats_first32", Tensors.toNdArray(roiFeats.narrow(0, 0, Math.min(32, n))));
         }
-        Tensor[] out = bboxHead.forward(roiFeats);
-        float[] scores = Tensors.toFloats(F.softmax(out[0], -1));
-        float[] deltas = Tensors.toFloats(out[1]);
-        int scoreWidth = (int) out[0].size(1);
-        int deltaWidth = (int) out[1].size(1);
-        List<Detections> dets = new ArrayList<>();
-        int start = 0;
-        for (int img = 0; img < proposals.size(); img++) {
-            int k = proposals.get(img).length / 5;
-            ImageMeta meta = metas.get(img);
-            if (sink.active()) {
-                sink.put("rcnn_cls_score", Tensors.toNdArray(out[0].narrow(0, start, k)));
-                sink.put("rcnn_bbox_pred", Tensors.toNdArray(out[1].narrow(0, start, k)));
+        Tensor[] out = call(BOX_FCS, () -> bboxHead.forward(roiFeats));
+        return call(BOX_NMS, () -> {
+            float[] scores = Tensors.toFloats(F.softmax(out[0], -1));
+            float[] deltas = Tensors.toFloats(out[1]);
+            int scoreWidth = (int) out[0].size(1);
+            int deltaWidth = (int) out[1].size(1);
+            int start = 0;
+            for (int img = 0; img < proposals.size(); img++) {
+                int k = proposals.get(img).length / 5;
+                ImageMeta meta = metas.get(img);
+                if (sink.active()) {
+                    sink.put("rcnn_cls_score", Tensors.toNdArray(out[0].narrow(0, start, k)));
+                    sink.put("rcnn_bbox_pred", Tensors.toNdArray(out[1].narrow(0, start, k)));
+                }
+                float[] boxes = new float[4 * k];
+                for (int i = 0; i < k; i++) {
+                    System.arraycopy(rois, 5 * (start + i) + 1, boxes, 4 * i, 4);
+                }
+                float[] s = java.util.Arrays.copyOfRange(scores, start * scoreWidth, (start + k) * scoreWidth);
+                float[] d = java.util.Arrays.copyOfRange(deltas, start * deltaWidth, (start + k) * deltaWidth);
+                Detections det = bboxHead.detect(boxes, s, d, k, meta.imgH(), meta.imgW(), rescale ? meta.scaleFactor() : null, cfg);
+                if (sink.active()) {
+                    sink.put("det_bboxes", io.piip4j.tensor.NdArray.ofFloats(det.boxes(), det.count(), 5));
+                    sink.put("det_labels", io.piip4j.tensor.NdArray.ofFloats(toFloats(det.labels()), det.count()));
+                }
+                dets.add(det);
+                start += k;
             }
-            float[] boxes = new float[4 * k];
-            for (int i = 0; i < k; i++) {
-                System.arraycopy(rois, 5 * (start + i) + 1, boxes, 4 * i, 4);
-            }
-            float[] s = java.util.Arrays.copyOfRange(scores, start * scoreWidth, (start + k) * scoreWidth);
-            float[] d = java.util.Arrays.copyOfRange(deltas, start * deltaWidth, (start + k) * deltaWidth);
-            Detections det = bboxHead.detect(boxes, s, d, k, meta.imgH(), meta.imgW(), rescale ? meta.scaleFactor() : null, cfg);
-            if (sink.active()) {
-                sink.put("det_bboxes", io.piip4j.tensor.NdArray.ofFloats(det.boxes(), det.count(), 5));
-                sink.put("det_labels", io.piip4j.tensor.NdArray.ofFloats(toFloats(det.labels()), det.count()));
-            }
-            dets.add(det);
-            start += k;
-        }
-        return maskHead == null ? dets : withMasks(feats, dets, metas, rescale, cfg, sink);
+            return dets;
+        });
     }
 
     private List<Detections> withMasks(List<Tensor> feats, List<Detections> dets, List<ImageMeta> metas, boolean rescale,
@@ -108,11 +130,21 @@ public final class StandardRoiHead extends Module {
             return result;
         }
         float[] rois = SingleRoiExtractor.toRois(maskBoxes, 4);
-        Tensor roiFeats = maskRoiExtractor.forward(feats, rois, total);
-        if (sink.active()) {
-            sink.put("mask_roi_feats_first8", Tensors.toNdArray(roiFeats.narrow(0, 0, Math.min(8, total))));
-        }
-        Tensor logits = maskHead.forward(roiFeats);
+        int n = total;
+        Tensor logits = call(MASK, () -> {
+            Tensor roiFeats = call(MASK_ROI_ALIGN, () -> maskRoiExtractor.forward(feats, rois, n));
+            if (sink.active()) {
+                sink.put("mask_roi_feats_first8", Tensors.toNdArray(roiFeats.narrow(0, 0, Math.min(8, n))));
+            }
+            return call(MASK_CONVS, () -> maskHead.forward(roiFeats));
+        });
+        return call(MASK_PASTE, () -> paste(logits, dets, maskBoxes, metas, rescale, cfg, sink));
+    }
+
+    /** Each detection's mask of its class, pasted into the (original) image and binarised. */
+    private static List<Detections> paste(Tensor logits, List<Detections> dets, List<float[]> maskBoxes, List<ImageMeta> metas,
+            boolean rescale, TestConfigs.Rcnn cfg, StageSink sink) {
+        List<Detections> result = new ArrayList<>();
         int m = (int) logits.size(2);
         int classes = (int) logits.size(1);
         float[] all = Tensors.toFloats(logits);

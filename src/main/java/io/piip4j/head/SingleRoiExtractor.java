@@ -74,11 +74,11 @@ public final class SingleRoiExtractor {
                 if (levels[i] != l) {
                     continue;
                 }
-                if (data == null) {
-                    data = Tensors.toFloats(f);
+                if (data == null) { // channels-last: the pooling's inner loop runs over contiguous channels
+                    data = Tensors.toFloats(f.permute(0, 2, 3, 1));
                 }
                 int image = (int) rois[5 * i];
-                RoiAlign.pool(data, image * channels * height * width, channels, height, width, rois[5 * i + 1],
+                RoiAlign.poolChannelsLast(data, image * channels * height * width, channels, height, width, rois[5 * i + 1],
                         rois[5 * i + 2], rois[5 * i + 3], rois[5 * i + 4], scale, s, s, samplingRatio, aligned, out, i * per);
             }
         }

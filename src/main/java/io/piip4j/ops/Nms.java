@@ -126,17 +126,22 @@ public final class Nms {
 
     /**
      * Indices ({@code subset}, or all) ordered by descending score; equal scores keep their order.
+     * The order is {@link Float#compare}'s (NaN above every number, 0.0 above -0.0); it sorts
+     * primitive keys, the score's order-preserving bits above the position, so ties stay stable.
      */
     public static int[] descending(float[] scores, int[] subset) {
         int n = subset == null ? scores.length : subset.length;
-        Integer[] idx = new Integer[n];
+        long[] keys = new long[n];
         for (int i = 0; i < n; i++) {
-            idx[i] = subset == null ? i : subset[i];
+            int bits = Float.floatToIntBits(scores[subset == null ? i : subset[i]]); // NaNs canonical, as Float.compare
+            int ascending = bits ^ ((bits >> 31) & 0x7fffffff); // signed ints in the floats' order
+            keys[i] = ((long) ~ascending << 32) | i; // ~ reverses the order; the position breaks ties
         }
-        Arrays.sort(idx, (a, b) -> Float.compare(scores[b], scores[a])); // stable
+        Arrays.sort(keys);
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {
-            out[i] = idx[i];
+            int at = (int) keys[i];
+            out[i] = subset == null ? at : subset[at];
         }
         return out;
     }

@@ -20,6 +20,66 @@ public final class RoiAlign {
     public static void pool(float[] feature, int base, int channels, int height, int width, float x1, float y1,
             float x2, float y2, float spatialScale, int outH, int outW, int samplingRatio, boolean aligned, float[] out,
             int outBase) {
+        Samples sm = samples(height, width, x1, y1, x2, y2, spatialScale, outH, outW, samplingRatio, aligned);
+        int plane = height * width;
+        for (int c = 0; c < channels; c++) {
+            int in = base + c * plane;
+            int o = outBase + c * outH * outW;
+            int s = 0;
+            for (int bin = 0; bin < outH * outW; bin++) {
+                float sum = 0f;
+                for (int k = 0; k < sm.perBin; k++, s++) {
+                    int q = 4 * s;
+                    float v = sm.weight[q] * feature[in + sm.pos[q]] + sm.weight[q + 1] * feature[in + sm.pos[q + 1]]
+                            + sm.weight[q + 2] * feature[in + sm.pos[q + 2]] + sm.weight[q + 3] * feature[in + sm.pos[q + 3]];
+                    sum += v;
+                }
+                out[o + bin] = sum / sm.count;
+            }
+        }
+    }
+
+    /**
+     * As {@link #pool}, from channels-last maps ({@code H × W × C} starting at {@code base}); the
+     * output is channel-major as there. Each channel's value is computed with the same float32
+     * operations in the same order, so the results are identical, but the loop over channels is
+     * innermost, over contiguous memory, where the JIT vectorises it.
+     */
+    public static void poolChannelsLast(float[] feature, int base, int channels, int height, int width, float x1, float y1,
+            float x2, float y2, float spatialScale, int outH, int outW, int samplingRatio, boolean aligned, float[] out,
+            int outBase) {
+        Samples sm = samples(height, width, x1, y1, x2, y2, spatialScale, outH, outW, samplingRatio, aligned);
+        int bins = outH * outW;
+        float[] acc = new float[channels];
+        int s = 0;
+        for (int bin = 0; bin < bins; bin++) {
+            java.util.Arrays.fill(acc, 0f);
+            for (int k = 0; k < sm.perBin; k++, s++) {
+                int q = 4 * s;
+                float w0 = sm.weight[q];
+                float w1 = sm.weight[q + 1];
+                float w2 = sm.weight[q + 2];
+                float w3 = sm.weight[q + 3];
+                int p0 = base + sm.pos[q] * channels;
+                int p1 = base + sm.pos[q + 1] * channels;
+                int p2 = base + sm.pos[q + 2] * channels;
+                int p3 = base + sm.pos[q + 3] * channels;
+                for (int c = 0; c < channels; c++) {
+                    acc[c] += w0 * feature[p0 + c] + w1 * feature[p1 + c] + w2 * feature[p2 + c] + w3 * feature[p3 + c];
+                }
+            }
+            for (int c = 0; c < channels; c++) {
+                out[outBase + c * bins + bin] = acc[c] / sm.count;
+            }
+        }
+    }
+
+    /** The bilinear corners (positions in a plane) and weights of every sample, bin by bin, shared by all channels. */
+    private record Samples(int[] pos, float[] weight, int perBin, float count) {
+    }
+
+    private static Samples samples(int height, int width, float x1, float y1, float x2, float y2, float spatialScale,
+            int outH, int outW, int samplingRatio, boolean aligned) {
         float offset = aligned ? 0.5f : 0f;
         float startW = x1 * spatialScale - offset;
         float startH = y1 * spatialScale - offset;
@@ -40,8 +100,6 @@ public final class RoiAlign {
         int gridH = samplingRatio > 0 ? samplingRatio : (int) Math.ceil(roiH / outH);
         int gridW = samplingRatio > 0 ? samplingRatio : (int) Math.ceil(roiW / outW);
         float count = Math.max(gridH * gridW, 1);
-
-        // sampling positions and weights, shared by every channel
         int samples = outH * outW * gridH * gridW;
         int[] pos = new int[4 * samples];
         float[] weight = new float[4 * samples];
@@ -57,23 +115,7 @@ public final class RoiAlign {
                 }
             }
         }
-        int plane = height * width;
-        int perBin = gridH * gridW;
-        for (int c = 0; c < channels; c++) {
-            int in = base + c * plane;
-            int o = outBase + c * outH * outW;
-            s = 0;
-            for (int bin = 0; bin < outH * outW; bin++) {
-                float sum = 0f;
-                for (int k = 0; k < perBin; k++, s++) {
-                    int q = 4 * s;
-                    float v = weight[q] * feature[in + pos[q]] + weight[q + 1] * feature[in + pos[q + 1]]
-                            + weight[q + 2] * feature[in + pos[q + 2]] + weight[q + 3] * feature[in + pos[q + 3]];
-                    sum += v;
-                }
-                out[o + bin] = sum / count;
-            }
-        }
+        return new Samples(pos, weight, gridH * gridW, count);
     }
 
     private static void bilinear(int height, int width, float y, float x, int[] pos, float[] w, int at) {

@@ -69,4 +69,28 @@ class NmsTest {
         }
         assertArrayEquals(Nms.nms(boxes, scores, 0.5f), Nms.batched(boxes, scores, groups, 0.5f));
     }
+
+    /** The primitive-key sort orders exactly as a stable sort by Float.compare (ties, NaN, ±0, infinities, subsets). */
+    @Test
+    void descendingMatchesAStableBoxedSort() {
+        Random r = new Random(3);
+        float[] specials = {Float.NaN, 0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -Float.MIN_VALUE};
+        for (int t = 0; t < 20; t++) {
+            int n = 1 + r.nextInt(3000);
+            float[] scores = new float[n];
+            for (int i = 0; i < n; i++) {
+                int kind = r.nextInt(10);
+                scores[i] = kind == 0 ? specials[r.nextInt(specials.length)] : kind < 4 ? r.nextInt(5) / 4f : (float) r.nextGaussian();
+            }
+            int[] subset = t % 2 == 0 ? null : r.ints(n / 2, 0, n).toArray();
+            int m = subset == null ? n : subset.length;
+            Integer[] idx = new Integer[m];
+            for (int i = 0; i < m; i++) {
+                idx[i] = subset == null ? i : subset[i];
+            }
+            java.util.Arrays.sort(idx, (a, b) -> Float.compare(scores[b], scores[a]));
+            int[] want = java.util.Arrays.stream(idx).mapToInt(Integer::intValue).toArray();
+            assertArrayEquals(want, Nms.descending(scores, subset), "case " + t);
+        }
+    }
 }

@@ -64,4 +64,43 @@ class RoiAlignTest {
         };
         assertArrayEquals(new int[] {0, 0, 1, 2, 3, 0}, e.levels(rois, 6));
     }
+
+    /** The channels-last kernel gives the channel-major one's results bit for bit (same float32 steps per channel). */
+    @Test
+    void channelsLastEqualsChannelMajorBitForBit() {
+        java.util.Random r = new java.util.Random(7);
+        int c = 37;
+        int h = 23;
+        int w = 31;
+        float[] chw = new float[2 * c * h * w];
+        for (int i = 0; i < chw.length; i++) {
+            chw[i] = (float) r.nextGaussian();
+        }
+        float[] hwc = new float[chw.length];
+        for (int n = 0; n < 2; n++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int p = 0; p < h * w; p++) {
+                    hwc[n * c * h * w + p * c + ch] = chw[n * c * h * w + ch * h * w + p];
+                }
+            }
+        }
+        for (int t = 0; t < 50; t++) {
+            int n = t % 2;
+            float x1 = r.nextFloat() * 140 - 10;
+            float y1 = r.nextFloat() * 100 - 10;
+            float x2 = x1 + r.nextFloat() * 90;
+            float y2 = y1 + r.nextFloat() * 70;
+            int out = t % 3 == 0 ? 14 : 7;
+            boolean aligned = t % 4 != 1;
+            int ratio = t % 5 == 2 ? 2 : 0;
+            float[] a = new float[c * out * out + 3];
+            float[] b = new float[c * out * out + 3];
+            RoiAlign.pool(chw, n * c * h * w, c, h, w, x1, y1, x2, y2, 0.25f, out, out, ratio, aligned, a, 3);
+            RoiAlign.poolChannelsLast(hwc, n * c * h * w, c, h, w, x1, y1, x2, y2, 0.25f, out, out, ratio, aligned, b, 3);
+            for (int i = 0; i < a.length; i++) {
+                org.junit.jupiter.api.Assertions.assertEquals(Float.floatToIntBits(a[i]), Float.floatToIntBits(b[i]),
+                        "RoI " + t + " value " + i);
+            }
+        }
+    }
 }

@@ -51,4 +51,23 @@ class BenchCommandTest {
         assertEquals(2, run.exitCode(), "a usage error");
         assertTrue(run.errorLine().contains("fp16"), run.err());
     }
+
+    /** A Mask R-CNN config benches the whole detector: the stage split and the detections that reached the mask head. */
+    @org.junit.jupiter.api.Test
+    void wholeDetectorOnTheGoldenMaskRcnn() throws Exception {
+        String config = io.piip4j.testing.Golden.require().resolve("maskrcnn_det3_deit_window_b2_c/case.json").toString();
+        CliRun run = CliRun.of("bench", config, "--input", "64x96", "--warmup", "0", "--iters", "1", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode r = new ObjectMapper().readTree(run.out());
+        assertTrue(r.get("detector").asBoolean());
+        assertEquals(64, r.get("height").asInt());
+        assertEquals(96, r.get("width").asInt());
+        assertEquals(100, r.get("detections").asInt(), "max_per_img detections reach the mask head");
+        assertTrue(r.get("median_s").asDouble() > 0 && r.get("peak_rss_bytes").asLong() > 0);
+        JsonNode stages = r.get("stage_seconds");
+        for (String stage : new String[] {"backbone", "neck", "rpn", "rpn/head", "rpn/proposals", "box_head", "box_head/roi_align",
+                "box_head/fcs", "box_head/nms", "mask_head", "mask_head/roi_align", "mask_head/convs", "mask_paste", "other"}) {
+            assertTrue(stages.has(stage) && stages.get(stage).asDouble() >= 0, stage + " in " + stages);
+        }
+    }
 }

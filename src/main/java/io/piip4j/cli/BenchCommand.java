@@ -120,17 +120,10 @@ final class BenchCommand implements Callable<Integer> {
                     .put("max_s", r.max()).put("images_per_s", imagesPerSecond).put("achieved_gflops", gflops)
                     .put("fraction_of_matmul_peak", gflops / r.matmulGflops())
                     .put("peak_rss_bytes", r.peakRssBytes()).put("matmul_peak_gflops", r.matmulGflops());
-            ObjectNode sys = o.putObject("system");
-            machine.rows().forEach(sys::put);
-            ObjectNode st = o.putObject("stage_seconds");
-            r.stageSeconds().forEach(st::put);
-            System.out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(o));
+            printJson(m, o, r, machine);
             return 0;
         }
-        System.out.printf(Locale.ROOT, "%s  %s  batch %d  %dx%d  %d threads%n", spec, dtype, batch, h, w, Inference.threads());
-        System.out.println("  machine   " + machine.oneLine());
-        System.out.printf(Locale.ROOT, "  latency   min %.3f s   median %.3f s   max %.3f s  (%d runs after %d warm-up)%n",
-                r.min(), r.median(), r.max(), iters, warmup);
+        printHeader(spec + "  " + dtype, h, w, r, machine);
         System.out.printf(Locale.ROOT, "  throughput %.2f images/s%n", imagesPerSecond);
         System.out.printf(Locale.ROOT, "  achieved  %.1f GFLOP/s = %.0f%% of the matmul peak (%.1f GMACs per image, true cost)%n",
                 gflops, 100 * gflops / r.matmulGflops(), cost.available() ? cost.totalFlops() / 1e9 : Double.NaN);
@@ -153,24 +146,33 @@ final class BenchCommand implements Callable<Integer> {
                     .put("median_s", r.median()).put("max_s", r.max()).put("images_per_s", batch / r.median())
                     .put("detections", d.detections()).put("peak_rss_bytes", r.peakRssBytes())
                     .put("matmul_peak_gflops", r.matmulGflops());
-            ObjectNode sys = o.putObject("system");
-            machine.rows().forEach(sys::put);
-            ObjectNode st = o.putObject("stage_seconds");
-            r.stageSeconds().forEach(st::put);
-            System.out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(o));
+            printJson(m, o, r, machine);
             return 0;
         }
-        System.out.printf(Locale.ROOT, "%s  whole Mask R-CNN  %s  batch %d  input %dx%d  %d threads%n", spec, dtype, batch,
-                s.height(), s.width(), Inference.threads());
-        System.out.println("  machine   " + machine.oneLine());
-        System.out.printf(Locale.ROOT, "  latency   min %.3f s   median %.3f s   max %.3f s  (%d runs after %d warm-up)%n",
-                r.min(), r.median(), r.max(), iters, warmup);
+        printHeader(spec + "  whole Mask R-CNN  " + dtype, s.height(), s.width(), r, machine);
         System.out.printf(Locale.ROOT, "  detections reaching the mask head: %d (random weights; %d classes' scores lifted)%n",
                 d.detections(), DetectorBenchmark.SHAPED_CLASSES);
         System.out.printf(Locale.ROOT, "  peak RSS  %.0f MiB%n", r.peakRssBytes() / 1048576.0);
         System.out.printf(Locale.ROOT, "  matmul peak (%s, 2048², this run) %.0f GFLOP/s%n", dtype, r.matmulGflops());
         printStages(r);
         return 0;
+    }
+
+    /** The machine and the stage times added to {@code o}, printed. */
+    private static void printJson(ObjectMapper m, ObjectNode o, Benchmark.Result r, Capabilities machine) throws Exception {
+        ObjectNode sys = o.putObject("system");
+        machine.rows().forEach(sys::put);
+        ObjectNode st = o.putObject("stage_seconds");
+        r.stageSeconds().forEach(st::put);
+        System.out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(o));
+    }
+
+    /** The first lines of the text report: what ran, the machine, the latencies. */
+    private void printHeader(String what, int h, int w, Benchmark.Result r, Capabilities machine) {
+        System.out.printf(Locale.ROOT, "%s  batch %d  %dx%d  %d threads%n", what, batch, h, w, Inference.threads());
+        System.out.println("  machine   " + machine.oneLine());
+        System.out.printf(Locale.ROOT, "  latency   min %.3f s   median %.3f s   max %.3f s  (%d runs after %d warm-up)%n",
+                r.min(), r.median(), r.max(), iters, warmup);
     }
 
     private void printStages(Benchmark.Result r) {

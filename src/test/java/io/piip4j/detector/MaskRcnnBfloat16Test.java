@@ -57,17 +57,10 @@ class MaskRcnnBfloat16Test {
         }
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < fp32Features.size(); i++) {
-            float[] f = fp32Features.get(i).toFloats();
-            float[] b = bf16Features.get(i).toFloats();
-            double scale = 1;
-            double dev = 0;
-            for (int k = 0; k < f.length; k++) {
-                scale = Math.max(scale, Math.abs(f[k]));
-                dev = Math.max(dev, Math.abs(f[k] - b[k]));
-            }
-            System.out.printf("%s backbone level %d: max |bf16 - fp32| / max(1, max |fp32|) = %.2e%n", name, i, dev / scale);
-            if (!(dev / scale <= FEATURE_TOL)) {
-                failures.add("backbone level " + i + ": " + dev / scale + " > " + FEATURE_TOL);
+            double dev = Golden.relativeDeviation(fp32Features.get(i), bf16Features.get(i));
+            System.out.printf("%s backbone level %d: max |bf16 - fp32| / max(1, max |fp32|) = %.2e%n", name, i, dev);
+            if (!(dev <= FEATURE_TOL)) {
+                failures.add("backbone level " + i + ": " + dev + " > " + FEATURE_TOL);
             }
         }
         for (int img = 0; img < fp32.size(); img++) {

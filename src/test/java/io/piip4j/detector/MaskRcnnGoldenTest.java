@@ -178,16 +178,8 @@ class MaskRcnnGoldenTest {
 
     /** {max |a − e|, the README's bound for e}. */
     private static double[] deviation(NdArray expected, NdArray actual) {
-        float[] e = expected.toFloats();
-        float[] a = actual.toFloats();
-        double maxRef = 0;
-        double worst = 0;
-        for (int i = 0; i < e.length; i++) {
-            maxRef = Math.max(maxRef, Math.abs(e[i]));
-            double d = Math.abs((double) a[i] - e[i]);
-            worst = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(worst, d);
-        }
-        return new double[] {worst, 1e-4 * Math.max(1, maxRef)};
+        double[] d = Golden.deviationAndScale(expected, actual);
+        return new double[] {d[0], 1e-4 * d[1]};
     }
 
     private static List<NdArray> arrays(Object o) {

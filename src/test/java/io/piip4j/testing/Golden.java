@@ -211,4 +211,24 @@ public final class Golden {
                     + a[worstAt] + ", reference " + e[worstAt] + "), bound " + bound);
         }
     }
+
+    /** {@code max |actual - expected| / max(1, max |expected|)}; infinite where a value is NaN. */
+    public static double relativeDeviation(NdArray expected, NdArray actual) {
+        double[] d = deviationAndScale(expected, actual);
+        return d[0] / d[1];
+    }
+
+    /** {@code {max |actual - expected|, max(1, max |expected|)}}; the first infinite where a value is NaN. */
+    public static double[] deviationAndScale(NdArray expected, NdArray actual) {
+        float[] e = expected.toFloats();
+        float[] a = actual.toFloats();
+        double scale = 1;
+        double worst = 0;
+        for (int i = 0; i < e.length; i++) {
+            scale = Math.max(scale, Math.abs(e[i]));
+            double d = Math.abs((double) a[i] - e[i]);
+            worst = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(worst, d);
+        }
+        return new double[] {worst, scale};
+    }
 }

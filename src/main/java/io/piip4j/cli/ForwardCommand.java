@@ -50,6 +50,9 @@ final class ForwardCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         runtime.check();
+        if (Files.exists(outputDir) && !Files.isDirectory(outputDir)) {
+            throw new UsageException("--output-dir " + outputDir + ": is a file; give a folder (created if missing)");
+        }
         NdArray x = Inputs.tensor(input, checkpoint.options());
         Path weightsFile = Inputs.weights(weights, checkpoint);
         ConfigSource source = Inputs.source(config);

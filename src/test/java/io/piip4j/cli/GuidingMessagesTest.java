@@ -60,4 +60,14 @@ class GuidingMessagesTest {
         assertFalse(json.get("published").has("params_deviation"), json.get("published").toString());
         assertTrue(json.get("published").get("not_comparable").asText().contains("1120x1120"), json.get("published").toString());
     }
+
+    @Test
+    void forwardOnAWholeSegmentorSaysWhatRanAndWhatNot() {
+        Path c = Golden.file("upernet_seg2_intern_whole_b2_c");
+        CliRun run = CliRun.of("forward", "--config", c.resolve("case.json").toString(), "--weights", c.resolve("weights.pth").toString(),
+                "--input", c.resolve("io.pth").toString(), "--output-dir", tmp.resolve("out").toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.err().contains("ran the backbone only") && run.err().contains("decode_head") && run.err().contains("auxiliary_head"),
+                run.err());
+    }
 }

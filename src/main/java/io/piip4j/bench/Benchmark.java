@@ -5,6 +5,7 @@ import io.piip4j.config.PiipConfig;
 import io.piip4j.nn.InferenceWeights;
 import io.piip4j.nn.Linear;
 import io.piip4j.nn.MixedPrecision;
+import io.piip4j.nn.RandomWeights;
 import io.piip4j.tensor.Inference;
 import io.piip4j.tensor.ProductPaths;
 import io.piip4j.tensor.ThreadPools;

@@ -50,6 +50,9 @@ final class ForwardCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         runtime.check();
+        if (Files.exists(outputDir) && !Files.isDirectory(outputDir)) {
+            throw new UsageException("--output-dir " + outputDir + ": is a file; give a folder (created if missing)");
+        }
         NdArray x = Inputs.tensor(input, checkpoint.options());
         Path weightsFile = Inputs.weights(weights, checkpoint);
         ConfigSource source = Inputs.source(config);
@@ -75,6 +78,14 @@ final class ForwardCommand implements Callable<Integer> {
                 written.add(f + " " + Arrays.toString(o.shape()));
             }
             written.forEach(System.out::println);
+            List<String> unused = model.loadReport().unexpected();
+            if (!unused.isEmpty()) {
+                // a whole-model checkpoint whose heads this command does not run: say what ran and what was left out
+                java.util.Set<String> parts = new java.util.TreeSet<>();
+                unused.forEach(k -> parts.add(k.contains(".") ? k.substring(0, k.indexOf('.')) : k));
+                System.err.println("piip: note: ran the backbone only (its feature maps above); " + unused.size() + " checkpoint keys of "
+                        + String.join(", ", parts) + " were not used");
+            }
         }
         return 0;
     }

@@ -124,13 +124,20 @@ final class InfoCommand implements Callable<Integer> {
             ObjectNode pub = root.putObject("published");
             FlopReport f = r.get(p.by());
             pub.put("by", p.by().id());
+            if (!f.available()) {
+                pub.put("not_comparable", p.by().id() + " does not count this input (" + f.unavailable() + ")");
+            }
             if (p.paramsM() != null) {
                 pub.put("params_m", p.paramsM());
-                pub.put("params_deviation", f.totalParams() / 1e6 / p.paramsM() - 1);
+                if (f.available()) {
+                    pub.put("params_deviation", f.totalParams() / 1e6 / p.paramsM() - 1);
+                }
             }
             if (p.flopsG() != null) {
                 pub.put("flops_g", p.flopsG());
-                pub.put("flops_deviation", f.totalFlops() / 1e9 / p.flopsG() - 1);
+                if (f.available()) {
+                    pub.put("flops_deviation", f.totalFlops() / 1e9 / p.flopsG() - 1);
+                }
             }
             pub.put("source", src.zoo().source());
         }
@@ -211,6 +218,12 @@ final class InfoCommand implements Callable<Integer> {
             }
             if (p.flopsG() != null) {
                 s.append(String.format(Locale.ROOT, " #FLOPs %s G", trim(p.flopsG())));
+            }
+            if (!f.available()) {
+                // the convention of the published figures cannot count this input: say so instead of printing zeros
+                System.out.println(s + "; " + p.by().id() + " does not count this input (" + f.unavailable()
+                        + "): leave out --input to compare with the published figures");
+                return;
             }
             s.append("; ").append(p.by().id()).append(" gives");
             if (p.paramsM() != null) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.piip4j.config.ConfigException;
 import io.piip4j.config.ConfigReader;
+import io.piip4j.config.JsonSyntax;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.detector.MaskRcnn;
 import io.piip4j.detector.MaskRcnnConfig;
@@ -62,7 +63,7 @@ final class Inputs {
             }
             return root;
         } catch (JsonProcessingException e) {
-            throw new ConfigException(p + ": not valid JSON (" + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr() + ")");
+            throw new ConfigException(JsonSyntax.message(p, e));
         } catch (IOException e) {
             throw new ConfigException(p + ": cannot read (" + e.getMessage() + ")");
         }
@@ -120,6 +121,11 @@ final class Inputs {
         String name = file.getFileName().toString();
         if (name.endsWith(".npy")) {
             return Npy.read(file);
+        }
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        if (lower.matches(".*\\.(jpe?g|png|bmp|gif|webp|tiff?)$")) {
+            throw new UsageException(name + ": an image; --input takes a tensor (.npy, or .pth holding one or {'input': tensor}); "
+                    + "to run a model on images use piip classify or piip detect");
         }
         Object o = PthReader.read(file, options);
         if (o instanceof NdArray a) {

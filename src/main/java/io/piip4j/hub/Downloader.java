@@ -50,6 +50,10 @@ public final class Downloader {
      */
     public Path fetch(URI url, Path target, String sha256) {
         if (Files.isRegularFile(target)) {
+            if (sha256 != null && !sha256.equalsIgnoreCase(sha256(target))) {
+                throw new DownloadException(target + ": already here but its SHA-256 " + sha256(target) + " differs from the expected "
+                        + sha256.toLowerCase(Locale.ROOT) + "; delete it to download again");
+            }
             return target;
         }
         Path part = target.resolveSibling(target.getFileName() + ".part");

@@ -6,6 +6,7 @@ import io.piip4j.config.PiipConfig;
 import io.piip4j.model.ClassificationModel;
 import io.piip4j.model.TaskModel;
 import io.piip4j.nn.InferenceWeights;
+import io.piip4j.nn.RandomWeights;
 import io.piip4j.tensor.Devices;
 import io.piip4j.tensor.Inference;
 import io.piip4j.tensor.Tensors;
@@ -119,6 +120,16 @@ public final class PiipModel implements AutoCloseable {
             }
         });
         return own;
+    }
+
+    /**
+     * A model of this config with small random weights (seeded, {@link RandomWeights}): to try the API,
+     * time a model or test code around it before downloading anything. Its outputs mean nothing.
+     */
+    public static PiipModel random(PiipConfig config, long seed) {
+        TaskModel network = TaskModel.build(config);
+        RandomWeights.fill(network, seed);
+        return of(network);
     }
 
     /** Wraps an already built model whose weights are set (e.g. by training). */

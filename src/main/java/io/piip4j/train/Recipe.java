@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.piip4j.config.BranchConfig;
 import io.piip4j.config.ConfigException;
 import io.piip4j.config.ConfigReader;
+import io.piip4j.config.JsonSyntax;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.data.Augment;
 import java.io.IOException;
@@ -75,7 +76,7 @@ public record Recipe(
             Path base = file.toAbsolutePath().getParent();
             return parse(JSON.readTree(text), base);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(file + ": not valid JSON (" + e.getOriginalMessage() + ")");
+            throw new ConfigException(JsonSyntax.message(file, e));
         } catch (ConfigException e) {
             throw new ConfigException(file.getFileName() + ": " + e.getMessage());
         }

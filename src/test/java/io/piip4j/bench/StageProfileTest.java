@@ -1,5 +1,6 @@
 package io.piip4j.bench;
 
+import io.piip4j.nn.RandomWeights;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

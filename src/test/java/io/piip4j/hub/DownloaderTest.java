@@ -47,9 +47,12 @@ class DownloaderTest {
             assertEquals(digest + "  m.pth\n", Files.readString(dir.resolve("cache/m.pth.sha256")));
             assertFalse(Files.exists(dir.resolve("cache/m.pth.part")));
             assertTrue(progress.toString(StandardCharsets.UTF_8).contains("m.pth"), "progress names the file: " + progress);
-            // present: not fetched again
+            // present: not fetched again, but still checked against a digest asked for
             new Downloader(null).fetch(s.base().resolve("classification/m.pth"), target, digest);
             assertEquals(1, s.ranges.size());
+            DownloadException e = assertThrows(DownloadException.class,
+                    () -> new Downloader(null).fetch(s.base().resolve("classification/m.pth"), target, "1".repeat(64)));
+            assertTrue(e.getMessage().contains("already here") && e.getMessage().contains("delete it"), e.getMessage());
         }
     }
 

@@ -3,6 +3,7 @@ package io.piip4j.eval.coco;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.piip4j.config.JsonSyntax;
 import io.piip4j.eval.EvalException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,8 +26,7 @@ final class CocoJsonFile {
             }
             return root;
         } catch (JsonProcessingException e) {
-            throw new EvalException(file + ": not valid JSON (" + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            throw new EvalException(JsonSyntax.message(file, e));
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             throw new EvalException(file + ": no such file");
         } catch (IOException e) {

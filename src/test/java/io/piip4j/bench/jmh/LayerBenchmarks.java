@@ -3,7 +3,7 @@ package io.piip4j.bench.jmh;
 import io.piip4j.backbone.merge.BranchMerge;
 import io.piip4j.backbone.interaction.DeformInputs;
 import io.piip4j.backbone.interaction.InteractionUnit;
-import io.piip4j.bench.RandomWeights;
+import io.piip4j.nn.RandomWeights;
 import io.piip4j.nn.MSDeformAttn;
 import io.piip4j.nn.MixedPrecision;
 import io.piip4j.nn.Module;

@@ -1,7 +1,5 @@
-package io.piip4j.bench;
+package io.piip4j.nn;
 
-import io.piip4j.nn.Module;
-import io.piip4j.nn.Parameter;
 import java.util.Map;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;

@@ -8,6 +8,7 @@ import io.piip4j.head.Detections;
 import io.piip4j.head.ImageMeta;
 import io.piip4j.nn.InferenceWeights;
 import io.piip4j.nn.MixedPrecision;
+import io.piip4j.nn.RandomWeights;
 import io.piip4j.nn.Parameter;
 import io.piip4j.tensor.NdArray;
 import io.piip4j.tensor.Tensors;

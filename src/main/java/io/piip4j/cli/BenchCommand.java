@@ -100,7 +100,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         Capabilities machine = Capabilities.get();
         if (type == ScalarType.BFloat16 && !json) {
-            machine.bfloat16Notice().ifPresent(n -> System.err.println("piip: note: " + n));
+            RuntimeOptions.noteBfloat16();
         }
         Benchmark.Settings settings = new Benchmark.Settings(batch, h, w, warmup, iters, type, profile || json);
         if (detector) {

@@ -53,7 +53,12 @@ final class RuntimeOptions {
 
     /** Converts to bfloat16, first saying on stderr when that is likely slower than float32 on this machine. */
     private static <T> T bfloat16(java.util.function.Supplier<T> convert) {
-        Capabilities.get().bfloat16Notice().ifPresent(n -> System.err.println("piip: note: " + n));
+        noteBfloat16();
         return convert.get();
+    }
+
+    /** Says on stderr, in one line, when bfloat16 is likely slower than float32 on this machine (any command taking --dtype bf16). */
+    static void noteBfloat16() {
+        Capabilities.get().bfloat16Notice().ifPresent(n -> System.err.println("piip: note: " + n));
     }
 }

@@ -50,8 +50,9 @@ public final class Downloader {
      */
     public Path fetch(URI url, Path target, String sha256) {
         if (Files.isRegularFile(target)) {
-            if (sha256 != null && !sha256.equalsIgnoreCase(sha256(target))) {
-                throw new DownloadException(target + ": already here but its SHA-256 " + sha256(target) + " differs from the expected "
+            String have = sha256 == null ? null : sha256(target); // hashed once: checkpoints run to gigabytes
+            if (have != null && !sha256.equalsIgnoreCase(have)) {
+                throw new DownloadException(target + ": already here but its SHA-256 " + have + " differs from the expected "
                         + sha256.toLowerCase(Locale.ROOT) + "; delete it to download again");
             }
             return target;

@@ -31,7 +31,10 @@ public final class Capabilities {
     private static final List<String> FLAGS_SHOWN = List.of("avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512dq",
             "avx512_bf16", "avx_ne_convert", "amx_tile", "amx_bf16", "asimd", "sve", "bf16");
 
-    private static volatile Capabilities detected;
+    /** Detected when first asked for (class initialisation is lazy and thread-safe). */
+    private static final class Detected {
+        static final Capabilities INSTANCE = new Capabilities();
+    }
 
     private final String engine;
     private final String javacpp;
@@ -61,16 +64,7 @@ public final class Capabilities {
 
     /** The capabilities of this process (detected on first call). */
     public static Capabilities get() {
-        Capabilities c = detected;
-        if (c == null) {
-            synchronized (Capabilities.class) {
-                if (detected == null) {
-                    detected = new Capabilities();
-                }
-                c = detected;
-            }
-        }
-        return c;
+        return Detected.INSTANCE;
     }
 
     private static Optional<String> match(String text, String regex) {

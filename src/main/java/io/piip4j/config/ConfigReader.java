@@ -91,7 +91,7 @@ public final class ConfigReader {
         }
         if (root.has("model")) {
             JsonPath model = doc.object("model");
-            return parseBackbone(model.object("backbone"), null, Map.of(), isSegmentor(model.node));
+            return parseBackbone(model.object("backbone"), null, Map.of(), isSegmentor(model.node()));
         }
         return parseBackbone(doc, null, Map.of(), false);
     }
@@ -192,7 +192,7 @@ public final class ConfigReader {
             throw c.error("is_dino", "mmsegmentation's PIIPTwoBranch has no DINO outputs");
         }
         List<Integer> outIdx = new ArrayList<>();
-        JsonNode v = c.node.get("out_interaction_indexes");
+        JsonNode v = c.node().get("out_interaction_indexes");
         if (v != null && !v.isNull()) {
             if (!v.isArray()) {
                 throw c.error("out_interaction_indexes", "expected a list of interaction indexes, got " + v);
@@ -225,7 +225,7 @@ public final class ConfigReader {
 
     private static Map<String, ConvNextSpec> convnextConfigs(JsonPath c) {
         Map<String, ConvNextSpec> out = new java.util.HashMap<>();
-        for (java.util.Iterator<String> it = c.node.fieldNames(); it.hasNext(); ) {
+        for (java.util.Iterator<String> it = c.node().fieldNames(); it.hasNext(); ) {
             String name = it.next();
             JsonPath s = c.object(name);
             int[] depths = intList(s, "depths");
@@ -243,7 +243,7 @@ public final class ConfigReader {
     }
 
     private static int[] intList(JsonPath c, String key) {
-        JsonNode v = c.node.get(key);
+        JsonNode v = c.node().get(key);
         if (v == null || !v.isArray()) {
             throw c.error(key, v == null ? "missing" : "expected a list of integers, got " + v);
         }
@@ -433,7 +433,7 @@ public final class ConfigReader {
     }
 
     private static List<int[]> interactionIndexes(JsonPath b, int depth) {
-        JsonNode v = b.node.get("interaction_indexes");
+        JsonNode v = b.node().get("interaction_indexes");
         if (v == null || !v.isArray() || v.isEmpty()) {
             throw b.error("interaction_indexes", v == null ? "missing" : "expected a non-empty list of [first, last] block pairs");
         }

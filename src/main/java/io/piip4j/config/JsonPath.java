@@ -1,6 +1,7 @@
 package io.piip4j.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -8,32 +9,67 @@ import java.util.Set;
 
 /**
  * Typed reads from a JSON object that report errors with the full key path
- * (e.g. {@code model.backbone.branch2.embed_dim: expected a positive integer, got -3}).
+ * (e.g. {@code model.backbone.branch2.embed_dim: expected a positive integer, got -3}). The one
+ * reader of config files: the model's config reader, the cost counter (which also reads the dict
+ * the way the reference's Python does: {@code key in d}, {@code d.get(key, default)}, truthiness)
+ * and the training recipes.
  */
-final class JsonPath {
-    final JsonNode node;
-    final String path;
+public final class JsonPath {
+    private final JsonNode node;
+    private final String path;
 
     JsonPath(JsonNode node, String path) {
         this.node = node;
         this.path = path;
     }
 
-    String at(String key) {
+    /** An object at {@code path} ({@code ""} for a file's root). */
+    public static JsonPath object(JsonNode node, String path) {
+        if (node == null || !node.isObject()) {
+            throw new ConfigException((path.isEmpty() ? "config" : path) + ": expected an object");
+        }
+        return new JsonPath(node, path);
+    }
+
+    public JsonNode node() {
+        return node;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    /** The object itself, for readers that rewrite it as the reference rewrites its kwargs. */
+    public ObjectNode writable() {
+        return (ObjectNode) node;
+    }
+
+    /** A deep copy, so rewriting it leaves the caller's config alone. */
+    public JsonPath copy() {
+        return new JsonPath(node.deepCopy(), path);
+    }
+
+    public String at(String key) {
         // a key from the file is shown whole unless absurdly long
         String k = key.length() > 100 ? key.substring(0, 100) + "..." : key;
         return path.isEmpty() ? k : path + "." + k;
     }
 
-    boolean has(String key) {
+    /** Present and not null. */
+    public boolean has(String key) {
         return node.has(key) && !node.get(key).isNull();
     }
 
-    ConfigException error(String key, String problem) {
+    /** Python's {@code key in d} (a null value counts). */
+    public boolean contains(String key) {
+        return node.has(key);
+    }
+
+    public ConfigException error(String key, String problem) {
         return new ConfigException(at(key) + ": " + problem);
     }
 
-    JsonPath object(String key) {
+    public JsonPath object(String key) {
         JsonNode v = node.get(key);
         if (v == null || !v.isObject()) {
             throw error(key, v == null ? "missing" : "expected an object, got " + v.getNodeType().name().toLowerCase());
@@ -41,7 +77,7 @@ final class JsonPath {
         return new JsonPath(v, at(key));
     }
 
-    int integer(String key, Integer def) {
+    public int integer(String key, Integer def) {
         JsonNode v = node.get(key);
         if (v == null || v.isNull()) {
             if (def == null) {
@@ -58,7 +94,7 @@ final class JsonPath {
         return v.asInt();
     }
 
-    int positive(String key, Integer def) {
+    public int positive(String key, Integer def) {
         int v = integer(key, def);
         if (v <= 0) {
             throw error(key, "expected a positive integer, got " + v);
@@ -66,7 +102,7 @@ final class JsonPath {
         return v;
     }
 
-    double number(String key, Double def) {
+    public double number(String key, Double def) {
         JsonNode v = node.get(key);
         if (v == null || v.isNull()) {
             if (def == null) {
@@ -83,7 +119,7 @@ final class JsonPath {
         return v.asDouble();
     }
 
-    boolean bool(String key, boolean def) {
+    public boolean bool(String key, boolean def) {
         JsonNode v = node.get(key);
         if (v == null || v.isNull()) {
             return def;
@@ -94,7 +130,7 @@ final class JsonPath {
         return v.asBoolean();
     }
 
-    String string(String key, String def) {
+    public String string(String key, String def) {
         JsonNode v = node.get(key);
         if (v == null || v.isNull()) {
             if (def == null) {
@@ -108,7 +144,7 @@ final class JsonPath {
         return v.asText();
     }
 
-    String oneOf(String key, String def, Set<String> allowed) {
+    public String oneOf(String key, String def, Set<String> allowed) {
         String v = string(key, def);
         if (!allowed.contains(v)) {
             throw error(key, "unsupported value '" + v + "' (expected one of " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
@@ -117,7 +153,7 @@ final class JsonPath {
     }
 
     /** A per-block list given either as one scalar for all blocks or as a list of length depth. */
-    List<JsonNode> perBlock(String key, int depth) {
+    public List<JsonNode> perBlock(String key, int depth) {
         JsonNode v = node.get(key);
         List<JsonNode> out = new ArrayList<>();
         if (v == null || v.isNull() || !v.isArray()) {
@@ -134,12 +170,92 @@ final class JsonPath {
     }
 
     /** Fails on keys this reader does not know, so typos and unsupported options are not ignored. */
-    void rejectUnknown(Set<String> known) {
+    public void rejectUnknown(Set<String> known) {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!known.contains(k)) {
                 throw error(k, "unknown key");
             }
         }
+    }
+
+    /** An optional string: null where absent or null. */
+    public String optionalString(String key) {
+        return has(key) ? string(key, null) : null;
+    }
+
+    /** Python truthiness of {@code d.get(key)} (e.g. {@code if init_values:}). */
+    public boolean truthy(String key, boolean def) {
+        JsonNode v = node.get(key);
+        if (v == null || v.isNull()) {
+            return def;
+        }
+        if (v.isBoolean()) {
+            return v.asBoolean();
+        }
+        if (v.isNumber()) {
+            return v.asDouble() != 0.0;
+        }
+        return !v.asText().isEmpty();
+    }
+
+    /** A per-block boolean given as one value for all blocks or a list of {@code depth}. */
+    public boolean[] boolsPerBlock(String key, int depth, boolean def) {
+        List<JsonNode> v = perBlock(key, depth);
+        boolean[] out = new boolean[depth];
+        for (int i = 0; i < depth; i++) {
+            out[i] = v.get(i) == null || v.get(i).isNull() ? def : v.get(i).asBoolean();
+        }
+        return out;
+    }
+
+    /** A per-block integer given as one value for all blocks or a list of {@code depth}. */
+    public int[] intsPerBlock(String key, int depth, int def) {
+        List<JsonNode> v = perBlock(key, depth);
+        int[] out = new int[depth];
+        for (int i = 0; i < depth; i++) {
+            out[i] = v.get(i) == null || v.get(i).isNull() ? def : v.get(i).asInt();
+        }
+        return out;
+    }
+
+    /** A list of integers; empty where absent. */
+    public List<Integer> ints(String key) {
+        JsonNode v = node.get(key);
+        List<Integer> out = new ArrayList<>();
+        if (v == null || v.isNull()) {
+            return out;
+        }
+        if (!v.isArray()) {
+            throw error(key, "expected a list of integers, got " + v);
+        }
+        v.forEach(e -> out.add(e.asInt()));
+        return out;
+    }
+
+    /** {@code interaction_indexes}: [first, last] block per interaction. */
+    public List<int[]> indexes(String key) {
+        JsonNode v = node.get(key);
+        if (v == null || !v.isArray() || v.isEmpty()) {
+            throw error(key, v == null ? "missing" : "expected a non-empty list of [first, last] block pairs");
+        }
+        List<int[]> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode p = v.get(i);
+            if (!p.isArray() || p.isEmpty()) {
+                throw error(key + "[" + i + "]", "expected [first, last] block indexes, got " + p);
+            }
+            out.add(new int[] {p.get(0).asInt(), p.get(p.size() - 1).asInt()});
+        }
+        return out;
+    }
+
+    /** The keys in their order (Python dicts keep insertion order). */
+    public List<String> keys() {
+        List<String> out = new ArrayList<>();
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            out.add(it.next());
+        }
+        return out;
     }
 }

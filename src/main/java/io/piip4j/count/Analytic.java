@@ -1,5 +1,7 @@
 package io.piip4j.count;
 
+import io.piip4j.config.JsonPath;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -12,16 +14,16 @@ final class Analytic {
     private Analytic() {
     }
 
-    static long selfAttention(Conf module, long imgH, long imgW, int builtDim) {
+    static long selfAttention(JsonPath module, long imgH, long imgW, int builtDim) {
         int depth = module.integer("depth", 12);
         long h = imgH / 16;
         long w = imgW / 16;
-        long dim = module.set("embed_dim") ? module.integer("embed_dim", null) : builtDim;
+        long dim = module.has("embed_dim") ? module.integer("embed_dim", null) : builtDim;
         boolean[] flags;
         long[] sizes;
-        JsonNode wa = module.node.get("window_attn");
-        JsonNode ws = module.node.get("window_size");
-        if (module.has("window_attn")) {
+        JsonNode wa = module.node().get("window_attn");
+        JsonNode ws = module.node().get("window_size");
+        if (module.contains("window_attn")) {
             int n = Math.min(length(wa, depth), length(ws, depth));
             flags = new boolean[n];
             sizes = new long[n];

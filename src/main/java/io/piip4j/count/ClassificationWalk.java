@@ -1,5 +1,7 @@
 package io.piip4j.count;
 
+import io.piip4j.config.JsonPath;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -43,10 +45,10 @@ final class ClassificationWalk {
      * @param configName the config's file name: read_config decides a baseline's input size from it
      * @param dense      a detection/segmentation config, converted first as read_config does
      */
-    static Outcome walk(Conf backbone, String configName, boolean dense) {
-        Conf cfg = backbone.copy();
+    static Outcome walk(JsonPath backbone, String configName, boolean dense) {
+        JsonPath cfg = backbone.copy();
         String name = configName == null ? "" : configName;
-        String type = cfg.string("type", null);
+        String type = cfg.optionalString("type");
         if (dense) {
             if (type == null) {
                 throw cfg.error("type", "missing (a dense config names its backbone class)");
@@ -57,7 +59,7 @@ final class ClassificationWalk {
             }
         } else if (type == null) {
             int n = 0;
-            while (n < 4 && cfg.set("branch" + (n + 1))) {
+            while (n < 4 && cfg.has("branch" + (n + 1))) {
                 n++;
             }
             type = switch (n) {
@@ -67,7 +69,7 @@ final class ClassificationWalk {
                 default -> throw cfg.error("type", "missing, and no branch1/branch2 objects to infer the model type from");
             };
         }
-        cfg.node.remove("type");
+        cfg.writable().remove("type");
         int branches = switch (type) {
             case "PIIPTwoBranch" -> 2;
             case "PIIPThreeBranch" -> 3;
@@ -80,15 +82,15 @@ final class ClassificationWalk {
         // main(): mlp_type is forced to "regular" everywhere
         forceRegularMlp(cfg);
         for (int i = 1; i <= 4; i++) {
-            if (cfg.set("branch" + i)) {
-                forceRegularMlp(cfg.sub("branch" + i));
+            if (cfg.has("branch" + i)) {
+                forceRegularMlp(cfg.object("branch" + i));
             }
         }
         int input;
         if (branches > 0) {
-            input = cfg.sub("branch" + branches).positive("img_size", 224);
+            input = cfg.object("branch" + branches).positive("img_size", 224);
         } else {
-            if (!cfg.set("img_size") && type.equals("InternViT6B")) {
+            if (!cfg.has("img_size") && type.equals("InternViT6B")) {
                 return new Outcome(null, 0, "read_config raised KeyError: 'img_size'");
             }
             input = cfg.positive("img_size", 224);
@@ -101,23 +103,23 @@ final class ClassificationWalk {
         return new Outcome(w.t, input, null);
     }
 
-    private static void forceRegularMlp(Conf c) {
-        if (c.has("mlp_type")) {
-            c.node.put("mlp_type", "regular");
+    private static void forceRegularMlp(JsonPath c) {
+        if (c.contains("mlp_type")) {
+            c.writable().put("mlp_type", "regular");
         }
     }
 
     /** {@code convert_mmdet_config}; returns why it fails, or null. */
-    private static String convert(Conf cfg, String name, String type) {
+    private static String convert(JsonPath cfg, String name, String type) {
         for (String k : new String[] {"pretrained", "start_level", "_delete_"}) {
-            cfg.node.remove(k);
+            cfg.writable().remove(k);
         }
         for (int i = 1; i <= 4; i++) {
             String b = "branch" + i;
-            if (!cfg.has(b)) {
+            if (!cfg.contains(b)) {
                 continue;
             }
-            Conf br = cfg.sub(b);
+            JsonPath br = cfg.object(b);
             String pretrained = br.string("pretrained", "");
             if (pretrained.contains("beit")) {
                 return "read_config raised NotImplementedError: flops calculation not implemented for beit";
@@ -125,36 +127,36 @@ final class ClassificationWalk {
                 return "read_config raised NotImplementedError: flops calculation not implemented for uni-perceiver";
             }
             for (String k : new String[] {"with_fpn", "img_norm_cfg", "layerscale_force_fp32"}) {
-                br.node.remove(k);
+                br.writable().remove(k);
             }
-            br.node.put("use_cls_token", false);
-            if (!br.has("real_size")) {
+            br.writable().put("use_cls_token", false);
+            if (!br.contains("real_size")) {
                 return "read_config raised KeyError: 'real_size'";
             }
-            br.node.set("img_size", br.node.get("real_size"));
-            br.node.remove("real_size");
+            br.writable().set("img_size", br.node().get("real_size"));
+            br.writable().remove("real_size");
             String modelType = "augreg";
-            if (br.has("is_branch1_deit")) {
+            if (br.contains("is_branch1_deit")) {
                 modelType = br.bool("is_branch1_deit", false) ? "deit" : "augreg";
             }
             if (pretrained.contains("deit")) {
                 modelType = "deit";
             }
-            br.node.put("model_type", modelType);
+            br.writable().put("model_type", modelType);
         }
         for (String k : new String[] {"output_dtype", "out_indices", "with_fpn"}) {
-            cfg.node.remove(k);
+            cfg.writable().remove(k);
         }
         if (type.equals("vit_models") || type.equals("InternViT6B")) {
             if (!name.contains("upernet") && name.contains("mask_rcnn")) {
-                cfg.node.put("img_size", 1024);
+                cfg.writable().put("img_size", 1024);
             }
-            cfg.node.put("use_cls_token", false);
+            cfg.writable().put("use_cls_token", false);
         }
         return null;
     }
 
-    private static String unexpected(Conf c, Set<String> allowed, String cls) {
+    private static String unexpected(JsonPath c, Set<String> allowed, String cls) {
         for (String k : c.keys()) {
             if (!allowed.contains(k)) {
                 return "model_cls(**cfg) raised TypeError: " + cls + ".__init__() got an unexpected keyword argument '" + k + "'";
@@ -163,7 +165,7 @@ final class ClassificationWalk {
         return null;
     }
 
-    private String pyramid(Conf cfg, String type, int n, int input) {
+    private String pyramid(JsonPath cfg, String type, int n, int input) {
         String bad = unexpected(cfg, PIIP_ARGS, type);
         if (bad != null) {
             return bad;
@@ -175,14 +177,14 @@ final class ClassificationWalk {
         Interactions.Options opts = Interactions.Options.of(cfg);
         List<VitBranch> br = new ArrayList<>();
         List<List<int[]>> idx = new ArrayList<>();
-        List<Conf> confs = new ArrayList<>();
+        List<JsonPath> confs = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
-            Conf b = cfg.sub("branch" + i);
+            JsonPath b = cfg.object("branch" + i);
             idx.add(b.indexes("interaction_indexes"));
             String modelType = b.string("model_type", "deit");
-            Conf args = b.copy();
-            args.node.remove("interaction_indexes");
-            args.node.remove("model_type");
+            JsonPath args = b.copy();
+            args.writable().remove("interaction_indexes");
+            args.writable().remove("model_type");
             VitBranch.Family f;
             if (modelType.equals("deit")) {
                 f = VitBranch.Family.DEIT;
@@ -297,7 +299,7 @@ final class ClassificationWalk {
         return null;
     }
 
-    private String baseline(Conf cfg, String type, int input) {
+    private String baseline(JsonPath cfg, String type, int input) {
         boolean vit = type.equals("vit_models");
         String bad = unexpected(cfg, vit ? VIT_ARGS : INTERN_ARGS, type);
         if (bad != null) {

@@ -1,5 +1,7 @@
 package io.piip4j.count;
 
+import io.piip4j.config.JsonPath;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.piip4j.config.ConfigException;
 import java.util.ArrayList;
@@ -22,14 +24,14 @@ final class DenseWalk {
     static final String MERGE = "merging/output";
     static final String BACKBONE = "backbone";
 
-    private final Conf cfg;
+    private final JsonPath cfg;
     private final VitBranch.Side side;
     private final JsonNode convnextConfigs;
     /** Walking the official input size, where the script's analytic terms use the configured sizes. */
     private final boolean configured;
     private final Tally t = new Tally();
 
-    private DenseWalk(Conf cfg, VitBranch.Side side, JsonNode convnextConfigs, boolean configured) {
+    private DenseWalk(JsonPath cfg, VitBranch.Side side, JsonNode convnextConfigs, boolean configured) {
         this.cfg = cfg;
         this.side = side;
         this.convnextConfigs = convnextConfigs;
@@ -37,21 +39,21 @@ final class DenseWalk {
     }
 
     /** The detection script's input side: branch4/3/2 real size, the backbone's real size (or mmseg img_size), else 1024. */
-    static int defaultInput(Conf cfg) {
+    static int defaultInput(JsonPath cfg) {
         for (String b : new String[] {"branch4", "branch3", "branch2"}) {
-            if (cfg.set(b)) {
-                return cfg.sub(b).positive("real_size", null);
+            if (cfg.has(b)) {
+                return cfg.object(b).positive("real_size", null);
             }
         }
-        if (cfg.set("real_size")) {
+        if (cfg.has("real_size")) {
             return cfg.positive("real_size", null);
         }
         // an mmseg backbone is built for its img_size (the crop); the detection script's own fallback is 1024
-        return cfg.set("img_size") ? cfg.positive("img_size", null) : 1024;
+        return cfg.has("img_size") ? cfg.positive("img_size", null) : 1024;
     }
 
     /** @param convnextConfigs optional ConvNeXt shapes by {@code pretrained} name (else the hub presets) */
-    static Tally walk(Conf cfg, VitBranch.Side side, long h, long w, JsonNode convnextConfigs) {
+    static Tally walk(JsonPath cfg, VitBranch.Side side, long h, long w, JsonNode convnextConfigs) {
         int s = defaultInput(cfg);
         DenseWalk d = new DenseWalk(cfg, side, convnextConfigs, h == s && w == s);
         String type = cfg.string("type", "");
@@ -68,7 +70,7 @@ final class DenseWalk {
     /** One branch of the pyramid with its running token grid. */
     private final class Br {
         final String name;
-        final Conf conf;
+        final JsonPath conf;
         final int realSize;
         final List<int[]> indexes;
         final VitBranch vit;
@@ -79,7 +81,7 @@ final class DenseWalk {
         long gh;
         long gw;
 
-        Br(String name, Conf conf, Conf built, int realSize, List<int[]> indexes, VitBranch.Family forced) {
+        Br(String name, JsonPath conf, JsonPath built, int realSize, List<int[]> indexes, VitBranch.Family forced) {
             this.name = name;
             this.conf = conf;
             this.realSize = realSize;
@@ -155,7 +157,7 @@ final class DenseWalk {
             default -> 4;
         };
         for (int i = n + 1; i <= 4; i++) {
-            if (cfg.has("branch" + i)) {
+            if (cfg.contains("branch" + i)) {
                 throw cfg.error("branch" + i, "unexpected for " + type + " (" + n + " branches)");
             }
         }
@@ -165,9 +167,9 @@ final class DenseWalk {
         boolean dino = cfg.bool("is_dino", false);
         List<Br> br = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
-            Conf c = cfg.sub("branch" + i);
+            JsonPath c = cfg.object("branch" + i);
             // PIIPFourBranch: self.branch4 = vit_models(**branch3)
-            Conf built = n == 4 && i == 4 ? cfg.sub("branch3") : c;
+            JsonPath built = n == 4 && i == 4 ? cfg.object("branch3") : c;
             VitBranch.Family forced = null;
             if (n == 4) {
                 forced = VitBranch.Family.DEIT;

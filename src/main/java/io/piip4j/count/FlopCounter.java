@@ -1,5 +1,7 @@
 package io.piip4j.count;
 
+import io.piip4j.config.JsonPath;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.piip4j.config.ConfigException;
 import java.util.EnumMap;
@@ -29,7 +31,7 @@ public final class FlopCounter {
      */
     public static CostReport count(JsonNode root, String configName, InputSize input) {
         ModelTask task = ModelTask.of(root, configName);
-        Conf backbone = backbone(root);
+        JsonPath backbone = backbone(root);
         Map<Convention, FlopReport> out = new EnumMap<>(Convention.class);
         if (task == ModelTask.CLASSIFICATION) {
             ClassificationWalk.Outcome o = ClassificationWalk.walk(backbone, configName, false);
@@ -65,14 +67,14 @@ public final class FlopCounter {
         return new CostReport(task, out);
     }
 
-    static Conf backbone(JsonNode root) {
+    static JsonPath backbone(JsonNode root) {
         if (root.has("config") && root.get("config").isObject()) {
-            return new Conf(root.get("config"), "config");
+            return JsonPath.object(root.get("config"), "config");
         }
         if (root.has("model")) {
-            return new Conf(root.get("model"), "model").sub("backbone");
+            return JsonPath.object(root.get("model"), "model").object("backbone");
         }
-        return new Conf(root, "");
+        return JsonPath.object(root, "");
     }
 
     private static FlopReport authors(Convention c, Tally t, int h, int w) {

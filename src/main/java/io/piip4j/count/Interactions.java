@@ -1,5 +1,7 @@
 package io.piip4j.count;
 
+import io.piip4j.config.JsonPath;
+
 /**
  * The bidirectional interaction unit between two neighbouring branches (a: larger model, lower
  * resolution; b: the next branch): optional projections, then an injector each way — query/feature
@@ -12,7 +14,7 @@ final class Interactions {
     record Options(int heads, int points, double deformRatio, boolean withCffn, double cffnRatio,
             boolean deform, boolean withProj, boolean normLayer) {
 
-        static Options of(Conf c) {
+        static Options of(JsonPath c) {
             String attn = c.string("interact_attn_type", "normal");
             if (!attn.equals("deform") && !attn.equals("normal")) {
                 throw c.error("interact_attn_type", "unsupported value '" + attn + "' (expected deform or normal)");

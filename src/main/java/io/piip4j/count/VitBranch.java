@@ -1,5 +1,7 @@
 package io.piip4j.count;
 
+import io.piip4j.config.JsonPath;
+
 /**
  * A ViT-style branch as one of the reference's classes builds it, for counting: DeiT
  * ({@code vit_models} with layer-scale blocks), InternViT ({@code InternViT6B}, also used for
@@ -36,7 +38,7 @@ final class VitBranch {
     final boolean absPos;
     final int numClasses;
 
-    private VitBranch(Family family, Side side, Conf b, boolean normAndHead) {
+    private VitBranch(Family family, Side side, JsonPath b, boolean normAndHead) {
         this.family = family;
         this.side = side;
         this.normAndHead = normAndHead;
@@ -77,8 +79,8 @@ final class VitBranch {
         flashWindows = family == Family.DEIT && !cls && b.bool("use_flash_attn", false);
         layerScale = switch (family) {
             case DEIT, UNIPERCEIVER -> true;
-            case INTERNVIT -> b.has("init_values") ? b.truthy("init_values", false) : !cls; // dense default 0.1
-            case BEIT -> b.set("init_values");
+            case INTERNVIT -> b.contains("init_values") ? b.truthy("init_values", false) : !cls; // dense default 0.1
+            case BEIT -> b.has("init_values");
         };
         qkNorm = intern && b.bool("qk_normalization", !cls);
         rms = intern && "RMSNorm".equals(b.string("norm_layer_type", cls ? "ln" : "RMSNorm"));
@@ -88,7 +90,7 @@ final class VitBranch {
         absPos = family == Family.BEIT && b.bool("use_abs_pos_emb", false);
     }
 
-    static VitBranch of(Family family, Side side, Conf branch, boolean normAndHead) {
+    static VitBranch of(Family family, Side side, JsonPath branch, boolean normAndHead) {
         return new VitBranch(family, side, branch, normAndHead);
     }
 

@@ -96,6 +96,22 @@ public final class ConfigReader {
         return parseBackbone(doc, null, Map.of(), false);
     }
 
+    /**
+     * One classification branch standing alone (the single-branch ViT of a training recipe): a PIIP
+     * branch's fields and defaults; {@code interaction_indexes} may be left out (one group of all blocks).
+     */
+    public static BranchConfig parseStandaloneBranch(JsonNode branch, String path) {
+        if (branch == null || !branch.isObject()) {
+            throw new ConfigException(path + ": expected the branch's fields as an object");
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode b = branch.deepCopy();
+        if (!b.has("interaction_indexes")) {
+            int depth = b.path("depth").asInt(12);
+            b.putArray("interaction_indexes").addArray().add(0).add(Math.max(0, depth - 1));
+        }
+        return parseBranch(new JsonPath(b, path), "branch1", PiipConfig.Task.CLASSIFICATION, 1, Map.of(), false);
+    }
+
     /** mmsegmentation's model types (their backbones are mmseg's variants); anything else is mmdetection's. */
     private static boolean isSegmentor(JsonNode model) {
         String type = model.path("type").asText("");

@@ -258,4 +258,70 @@ public final class JsonPath {
         }
         return out;
     }
+
+    /** An object that may be absent (then an empty one, so its reads give their defaults). */
+    public JsonPath optionalObject(String key) {
+        return has(key) ? object(key) : new JsonPath(com.fasterxml.jackson.databind.node.MissingNode.getInstance(), at(key));
+    }
+
+    /** A number that must not be negative. */
+    public double nonNegative(String key, double def) {
+        double v = number(key, def);
+        if (v < 0) {
+            throw error(key, "must not be negative, got " + v);
+        }
+        return v;
+    }
+
+    /** An integer that must not be negative. */
+    public int nonNegativeInt(String key, int def) {
+        int v = integer(key, def);
+        if (v < 0) {
+            throw error(key, "expected a non-negative integer, got " + v);
+        }
+        return v;
+    }
+
+    /** A list of numbers; {@code def} where absent. */
+    public double[] numbers(String key, double[] def) {
+        JsonNode v = node.get(key);
+        if (v == null || v.isNull()) {
+            return def;
+        }
+        if (!v.isArray()) {
+            throw error(key, "expected a list of numbers, got " + v);
+        }
+        double[] out = new double[v.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!v.get(i).isNumber()) {
+                throw error(key + "[" + i + "]", "expected a number, got " + v.get(i));
+            }
+            out[i] = v.get(i).asDouble();
+        }
+        return out;
+    }
+
+    /** A non-empty list of strings. */
+    public List<String> strings(String key) {
+        JsonNode v = node.get(key);
+        if (v == null || v.isNull()) {
+            throw error(key, "missing");
+        }
+        if (!v.isArray() || v.isEmpty()) {
+            throw error(key, "expected a non-empty list of strings, got " + v);
+        }
+        List<String> out = new ArrayList<>();
+        v.forEach(e -> out.add(e.asText()));
+        return out;
+    }
+
+    /** As {@link #rejectUnknown}, naming the keys it accepts (for small sections such as a recipe's). */
+    public void allowOnly(Set<String> known) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!known.contains(k)) {
+                throw error(k, "unknown key (expected one of " + new java.util.TreeSet<>(known) + ")");
+            }
+        }
+    }
 }

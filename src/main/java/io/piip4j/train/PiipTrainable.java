@@ -1,9 +1,6 @@
 package io.piip4j.train;
 
-import io.piip4j.backbone.branch.Branch;
 import io.piip4j.backbone.PiipClassifier;
-import io.piip4j.backbone.branch.TokenBlock;
-import io.piip4j.config.BranchConfig;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.init.ReferenceInit;
 import io.piip4j.nn.Module;
@@ -21,11 +18,7 @@ public final class PiipTrainable implements TrainableClassifier {
 
     public PiipTrainable(PiipConfig config) {
         this.model = new PiipClassifier(config);
-        for (Branch b : model.branches()) {
-            for (TokenBlock blk : b.blocks()) {
-                blk.setDropPath(b.config().dropPathRate());
-            }
-        }
+        model.branches().forEach(BranchLayers::applyDropPath);
         InteractionDropPath.configure(model, config.interactionDropPathRate());
     }
 
@@ -65,24 +58,12 @@ public final class PiipTrainable implements TrainableClassifier {
 
     @Override
     public int layerId(String name, int numLayers) {
-        String[] parts = name.split("\\.");
-        if (parts[0].matches("branch\\d+") && parts.length > 1) {
-            int k = Integer.parseInt(parts[0].substring(6));
-            String rest = parts[1];
-            if (rest.equals("cls_token") || rest.equals("pos_embed") || rest.equals("patch_embed")) {
-                return 0;
-            }
-            if (rest.equals("blocks")) {
-                int i = Integer.parseInt(parts[2]);
-                if (k == 1) {
-                    return i + 1;
-                }
-                BranchConfig first = model.config().branches().get(0);
-                BranchConfig mine = model.config().branches().get(k - 1);
-                int stride = Math.max(1, first.depth() / mine.depth());
-                return (i + 1) * stride;
-            }
+        int dot = name.indexOf('.');
+        if (dot < 0 || !name.substring(0, dot).matches("branch\\d+")) {
+            return numLayers + 1;
         }
-        return numLayers + 1;
+        int k = Integer.parseInt(name.substring(6, dot));
+        int stride = Math.max(1, numLayers() / model.config().branches().get(k - 1).depth());
+        return BranchLayers.layerId(name.substring(dot + 1), stride, numLayers);
     }
 }

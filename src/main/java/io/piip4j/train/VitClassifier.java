@@ -1,7 +1,6 @@
 package io.piip4j.train;
 
 import io.piip4j.backbone.branch.Branch;
-import io.piip4j.backbone.branch.TokenBlock;
 import io.piip4j.config.BranchConfig;
 import io.piip4j.init.ReferenceInit;
 import io.piip4j.nn.Module;
@@ -19,9 +18,7 @@ public final class VitClassifier extends Module implements TrainableClassifier {
     public VitClassifier(BranchConfig config) {
         // registered without a name: the branch's parameters are this model's top-level keys
         this.branch = child("", Branch.create(config, true));
-        for (TokenBlock blk : branch.blocks()) {
-            blk.setDropPath(config.dropPathRate());
-        }
+        BranchLayers.applyDropPath(branch);
     }
 
     public Branch branch() {
@@ -62,13 +59,7 @@ public final class VitClassifier extends Module implements TrainableClassifier {
 
     @Override
     public int layerId(String name, int numLayers) {
-        if (name.startsWith("cls_token") || name.startsWith("pos_embed") || name.startsWith("patch_embed")) {
-            return 0;
-        }
-        if (name.startsWith("blocks.")) {
-            return Integer.parseInt(name.split("\\.")[1]) + 1;
-        }
-        return numLayers + 1;
+        return BranchLayers.layerId(name, 1, numLayers);
     }
 
     @Override

@@ -23,9 +23,9 @@ import picocli.CommandLine.Option;
 @Command(name = "init", mixinStandardHelpOptions = true,
         header = "Assemble a PIIP classifier from pretrained single-branch checkpoints.",
         footer = {"", "Example:", "  piip init --config piip-tsb-cls-368 --branch1 deit_base.pth --branch2 deit_small.pth --branch3 deit_tiny.pth --out piip.pth"},
-        description = {"Build a PIIP classification model from pretrained single-branch checkpoints (DeiT / DeiT III,",
-            "AugReg .npz or converted .pth, InternViT, MAE, DINOv2), as the reference's loaders do: key selection,",
-            "position-embedding and patch-embedding resizing; interactions and merging initialised as the reference.",
+        description = {"Build a PIIP classification model from pretrained single-branch checkpoints (DeiT / DeiT III, "
+                + "AugReg .npz or converted .pth, InternViT, MAE, DINOv2), as the reference's loaders do: key selection, "
+                + "position-embedding and patch-embedding resizing; interactions and merging initialised as the reference.",
             "Writes a PyTorch-loadable state dict with the reference's key names."})
 final class InitCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "PIIP classification config (JSON).")

@@ -16,9 +16,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "train", mixinStandardHelpOptions = true,
         header = "Train or fine-tune a classifier from a recipe (JSON), resumable.",
         footer = {"", "Example:", "  piip train recipes/fashion-mnist/piip-tiny.json --out runs/piip"},
-        description = {"Train a classification model from a recipe (JSON): AdamW, cosine schedule with warm-up,",
-            "layer-wise lr decay, drop path, label smoothing, gradient clipping; evaluation and a checkpoint",
-            "every epoch and on Ctrl-C. Writes OUT/checkpoint.pth, OUT/history.json, OUT/curves.png, OUT/model.pth."})
+        description = {"Train a classification model from a recipe (JSON): AdamW, cosine schedule with warm-up, "
+                + "layer-wise lr decay, drop path, label smoothing, gradient clipping; evaluation and a checkpoint "
+                + "every epoch and on Ctrl-C.",
+            "Writes OUT/checkpoint.pth, OUT/history.json, OUT/curves.png, OUT/model.pth."})
 final class TrainCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RECIPE", description = "Training recipe (JSON), e.g. recipes/fashion-mnist/piip-tiny.json.")
     Path recipeFile;

@@ -4,7 +4,8 @@ package io.piip4j.ops;
  * mmdetection 2.25's {@code DeltaXYWHBBoxCoder.decode} ({@code delta2bbox}): deltas are
  * de-normalised ({@code d · std + mean}), the centre moves by {@code (dx·w, dy·h)}, the size scales
  * by {@code exp(dw), exp(dh)} with dw, dh clamped to {@code ±|log(whRatioClip)|}, and the box is
- * clipped to the image. Float32 in the reference's order of operations.
+ * clipped to the image. Float32 in the reference's order of operations. {@link #encode} is the
+ * inverse used for training targets ({@code bbox2delta}).
  */
 public final class DeltaXywhBoxCoder {
     public static final double DEFAULT_WH_RATIO_CLIP = 16.0 / 1000;
@@ -75,6 +76,36 @@ public final class DeltaXywhBoxCoder {
                 out[at + 2] = bx2;
                 out[at + 3] = by2;
             }
+        }
+        return out;
+    }
+
+    /**
+     * The deltas that move each box onto its target, normalised ({@code (d - mean) / std}):
+     * {@code dx = (gx - px) / pw}, {@code dy = (gy - py) / ph}, {@code dw = log(gw / pw)}, {@code dh = log(gh / ph)}.
+     *
+     * @param boxes   n × 4 reference boxes (anchors or RoIs)
+     * @param targets n × 4 ground-truth boxes, one per reference box
+     */
+    public float[] encode(float[] boxes, float[] targets, int n) {
+        if (boxes.length != 4 * n || targets.length != 4 * n) {
+            throw new IllegalArgumentException("encode: " + boxes.length + " box values, " + targets.length + " target values for " + n + " boxes");
+        }
+        float[] out = new float[4 * n];
+        for (int i = 0; i < n; i++) {
+            int at = 4 * i;
+            float px = (boxes[at] + boxes[at + 2]) * 0.5f;
+            float py = (boxes[at + 1] + boxes[at + 3]) * 0.5f;
+            float pw = boxes[at + 2] - boxes[at];
+            float ph = boxes[at + 3] - boxes[at + 1];
+            float gx = (targets[at] + targets[at + 2]) * 0.5f;
+            float gy = (targets[at + 1] + targets[at + 3]) * 0.5f;
+            float gw = targets[at + 2] - targets[at];
+            float gh = targets[at + 3] - targets[at + 1];
+            out[at] = ((gx - px) / pw - means[0]) / stds[0];
+            out[at + 1] = ((gy - py) / ph - means[1]) / stds[1];
+            out[at + 2] = ((float) Math.log(gw / pw) - means[2]) / stds[2];
+            out[at + 3] = ((float) Math.log(gh / ph) - means[3]) / stds[3];
         }
         return out;
     }

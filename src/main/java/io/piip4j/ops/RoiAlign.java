@@ -74,11 +74,16 @@ public final class RoiAlign {
         }
     }
 
-    /** The bilinear corners (positions in a plane) and weights of every sample, bin by bin, shared by all channels. */
-    private record Samples(int[] pos, float[] weight, int perBin, float count) {
+    /**
+     * The bilinear corners (positions in a plane) and weights of every sample, bin by bin, shared
+     * by all channels: bin {@code b}'s value is the sum over its {@code perBin} samples of their four
+     * {@code weight · value} terms, divided by {@code count}.
+     */
+    public record Samples(int[] pos, float[] weight, int perBin, float count) {
     }
 
-    private static Samples samples(int height, int width, float x1, float y1, float x2, float y2, float spatialScale,
+    /** The samples of one region (see the class comment), for pooling written with other means (autograd). */
+    public static Samples samples(int height, int width, float x1, float y1, float x2, float y2, float spatialScale,
             int outH, int outW, int samplingRatio, boolean aligned) {
         float offset = aligned ? 0.5f : 0f;
         float startW = x1 * spatialScale - offset;

@@ -88,6 +88,18 @@ public final class MaskRcnn extends Module {
         return new SingleRoiExtractor(e.outputSize(), e.samplingRatio(), e.aligned(), e.featmapStrides(), e.finestScale());
     }
 
+    public PiipNetwork backbone() {
+        return backbone;
+    }
+
+    public Fpn neck() {
+        return neck;
+    }
+
+    public RpnHead rpnHead() {
+        return rpnHead;
+    }
+
     public StandardRoiHead roiHead() {
         return roiHead;
     }

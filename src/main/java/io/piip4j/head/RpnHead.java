@@ -38,6 +38,14 @@ public final class RpnHead extends Module {
         this.rpnReg = child("rpn_reg", new Conv2d(featChannels, 4L * a, 1, 1, 0, 1, true));
     }
 
+    public AnchorGenerator anchors() {
+        return anchors;
+    }
+
+    public DeltaXywhBoxCoder coder() {
+        return coder;
+    }
+
     public Outputs forward(List<Tensor> feats) {
         if (feats.size() != anchors.numLevels()) {
             throw new IllegalArgumentException("RPN head: " + feats.size() + " feature levels for " + anchors.numLevels() + " anchor strides");

@@ -44,6 +44,14 @@ public final class Shared2FcBBoxHead extends Module {
     }
 
     /** Class logits (n, classes + 1) and deltas (n, 4 · classes) of pooled RoI features (n, C, s, s). */
+    public DeltaXywhBoxCoder coder() {
+        return coder;
+    }
+
+    public boolean classAgnostic() {
+        return classAgnostic;
+    }
+
     public Tensor[] forward(Tensor roiFeats) {
         Tensor x = roiFeats.flatten(1, -1);
         for (Linear fc : sharedFcs.items()) {

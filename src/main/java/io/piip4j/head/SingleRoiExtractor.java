@@ -1,6 +1,7 @@
 package io.piip4j.head;
 
 import io.piip4j.ops.RoiAlign;
+import io.piip4j.ops.RoiAlignGather;
 import io.piip4j.tensor.Tensors;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
@@ -83,6 +84,38 @@ public final class SingleRoiExtractor {
             }
         }
         return Tensors.fromFloats(out, n, channels, s, s);
+    }
+
+    /**
+     * As {@link #forward}, written as tensor operations ({@link RoiAlignGather}) so that gradients
+     * reach the feature maps: the training path.
+     */
+    public Tensor forwardDifferentiable(List<Tensor> feats, float[] rois, int n) {
+        int[] levels = levels(rois, n);
+        long channels = feats.get(0).size(1);
+        int s = outputSize;
+        Tensor out = org.bytedeco.pytorch.global.torch.zeros(new long[] {n, channels, s, s}, feats.get(0).options());
+        for (int l = 0; l < strides.length; l++) {
+            int count = 0;
+            for (int lv : levels) {
+                count += lv == l ? 1 : 0;
+            }
+            if (count == 0) {
+                continue;
+            }
+            int[] idx = new int[count];
+            float[] levelRois = new float[5 * count];
+            for (int i = 0, k = 0; i < n; i++) {
+                if (levels[i] == l) {
+                    idx[k] = i;
+                    System.arraycopy(rois, 5 * i, levelRois, 5 * k, 5);
+                    k++;
+                }
+            }
+            Tensor pooled = RoiAlignGather.pool(feats.get(l), levelRois, count, 1f / strides[l], s, samplingRatio, aligned);
+            out = out.index_copy(0, Tensors.fromInts(idx, count).to(org.bytedeco.pytorch.global.torch.ScalarType.Long), pooled);
+        }
+        return out;
     }
 
     /** mmdetection's {@code bbox2roi}: the boxes of every image ({@code k × stride} rows, first 4 values used) as RoIs. */

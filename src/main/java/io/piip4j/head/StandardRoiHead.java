@@ -47,6 +47,19 @@ public final class StandardRoiHead extends Module {
         return bboxHead;
     }
 
+    public SingleRoiExtractor bboxRoiExtractor() {
+        return bboxRoiExtractor;
+    }
+
+    /** Null for a box-only detector. */
+    public FcnMaskHead maskHead() {
+        return maskHead;
+    }
+
+    public SingleRoiExtractor maskRoiExtractor() {
+        return maskRoiExtractor;
+    }
+
     /**
      * @param proposals per image, {@code n × 5} ({@code x1 y1 x2 y2 score})
      * @param rescale   boxes and masks in original-image pixels (else in resized-image pixels)

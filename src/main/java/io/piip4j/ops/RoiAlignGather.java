@@ -6,9 +6,10 @@ import org.bytedeco.pytorch.global.torch;
 
 /**
  * RoIAlign written as tensor operations, so gradients reach the feature maps (training): the
- * bilinear taps of every region are computed as {@link RoiAlign} computes them, then the features
- * are gathered at those positions ({@code index_select}), weighted, and summed into their bins
- * ({@code index_add}) — the same numbers as {@link RoiAlign#pool}, differentiable in the features.
+ * bilinear taps of every region are computed as {@link RoiAlign} computes them and become a sparse
+ * matrix from feature positions to bins (duplicate taps summed); pooling is then one sparse × dense
+ * product with the channels-last maps — the same numbers as {@link RoiAlign#pool}, differentiable in
+ * the features, without materialising a copy of the features per tap.
  */
 public final class RoiAlignGather {
     private RoiAlignGather() {
@@ -47,11 +48,15 @@ public final class RoiAlignGather {
                 weight[t] = s.weight()[q] / s.count();
             }
         }
-        Tensor flat = feature.permute(1, 0, 2, 3).reshape(channels, batch * plane); // (C, B·H·W)
-        Tensor gathered = flat.index_select(1, Tensors.fromInts(from, taps).to(torch.ScalarType.Long));
-        Tensor weighted = gathered.mul(Tensors.fromFloats(weight, 1, taps).to(feature.scalar_type()));
-        Tensor pooled = torch.zeros(new long[] {channels, (long) n * bins}, feature.options())
-                .index_add(1, Tensors.fromInts(to, taps).to(torch.ScalarType.Long), weighted);
-        return pooled.reshape(channels, n, out, out).permute(1, 0, 2, 3).contiguous();
+        int[] coords = new int[2 * taps];
+        System.arraycopy(to, 0, coords, 0, taps);
+        System.arraycopy(from, 0, coords, taps, taps);
+        Tensor indices = Tensors.fromInts(coords, 2, taps).to(torch.ScalarType.Long);
+        Tensor values = Tensors.fromFloats(weight, taps).to(feature.scalar_type());
+        Tensor bilinear = torch.sparse_coo_tensor(indices, values, new long[] {(long) n * bins, batch * plane},
+                new org.bytedeco.pytorch.TensorOptions(), new org.bytedeco.pytorch.BoolOptional()).coalesce();
+        Tensor flat = feature.permute(0, 2, 3, 1).reshape(batch * plane, channels); // (B·H·W, C)
+        Tensor pooled = bilinear.mm(flat); // (n·bins, C)
+        return pooled.reshape(n, out, out, channels).permute(0, 3, 1, 2).contiguous();
     }
 }

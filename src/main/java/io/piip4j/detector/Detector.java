@@ -11,8 +11,9 @@ import java.util.List;
 
 /**
  * Image in, {@link Detection}s out, for one thread (as DJL's {@code Predictor}): the config's test
- * pipeline ({@link DetectionPreprocess}), the Mask R-CNN, boxes and masks rescaled to the original
- * image. Get one from {@link MaskRcnn#newDetector()}; it holds no native memory (the model does) and
+ * pipeline ({@link DetectionPreprocess}), the detector ({@link MaskRcnn}, {@link Dino}), boxes and
+ * masks (where the model has them) rescaled to the original image. Get one from
+ * {@link DetectionModel#newDetector()}; it holds no native memory (the model does) and
  * the model may serve any number of detectors at once.
  *
  * <pre>{@code
@@ -25,11 +26,11 @@ import java.util.List;
  * }</pre>
  */
 public final class Detector {
-    private final MaskRcnn model;
+    private final DetectionModel model;
     private final DetectionPreprocess pipeline;
     private final List<String> classNames;
 
-    Detector(MaskRcnn model, DetectionPreprocess pipeline, List<String> classNames) {
+    Detector(DetectionModel model, DetectionPreprocess pipeline, List<String> classNames) {
         this.model = model;
         this.pipeline = pipeline;
         this.classNames = List.copyOf(classNames);

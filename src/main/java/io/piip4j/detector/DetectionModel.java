@@ -30,6 +30,9 @@ public interface DetectionModel extends AutoCloseable {
     /** The class names, by label index. */
     List<String> classNames();
 
+    /** Whether its detections carry instance masks. */
+    boolean predictsMasks();
+
     /** A predictor for this model: image in, {@link Detection}s out. One per thread; cheap. */
     default Detector newDetector() {
         return new Detector(this, pipeline(), classNames());

@@ -74,6 +74,11 @@ public final class Dino extends Module implements DetectionModel {
         return pipeline;
     }
 
+    @Override
+    public boolean predictsMasks() {
+        return false;
+    }
+
     /** The COCO class names for 80 classes, {@code class_<i>} otherwise. */
     @Override
     public List<String> classNames() {

@@ -102,6 +102,11 @@ public final class MaskRcnn extends Module implements DetectionModel {
         return pipeline;
     }
 
+    @Override
+    public boolean predictsMasks() {
+        return config.maskHead() != null;
+    }
+
     /** The COCO class names for 80 classes, {@code class_<i>} otherwise. */
     @Override
     public List<String> classNames() {

@@ -56,6 +56,7 @@ class DinoGoldenTest {
         Map<String, List<NdArray>> got = new LinkedHashMap<>();
         List<Detections> dets;
         try (Dino model = Dino.load(dir.resolve("case.json"), PthReader.readStateDict(dir.resolve("weights.pth")), "weights.pth")) {
+            assertEquals(Golden.numParameters(dir), model.numParameters(), "every parameter of the reference model");
             dets = model.detect((NdArray) io.get("input"), metas, true,
                     (stage, value) -> got.computeIfAbsent(stage, k -> new ArrayList<>()).add(value));
         }

@@ -32,6 +32,10 @@ final class DecoderLayer extends Module {
         this.norm3 = norms.add(new LayerNorm(spec.embedDims(), 1e-5));
     }
 
+    MSDeformAttn crossAttention() {
+        return crossAttention;
+    }
+
     /**
      * @param query     (N, Q, E)
      * @param queryPos  (N, Q, E)

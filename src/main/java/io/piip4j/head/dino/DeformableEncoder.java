@@ -2,6 +2,7 @@ package io.piip4j.head.dino;
 
 import io.piip4j.nn.MSDeformAttn;
 import io.piip4j.nn.Module;
+import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 
 /** mmdet's {@code DetrTransformerEncoder} of deformable layers (post-norm layers, no final norm). */
@@ -12,6 +13,10 @@ final class DeformableEncoder extends Module {
         for (int i = 0; i < spec.encoderLayers(); i++) {
             layers.add(new EncoderLayer(spec));
         }
+    }
+
+    List<MSDeformAttn> attentions() {
+        return layers.items().stream().map(EncoderLayer::attention).toList();
     }
 
     Tensor forward(Tensor x, Tensor pos, Tensor reference, MSDeformAttn.Levels levels, Tensor padding) {

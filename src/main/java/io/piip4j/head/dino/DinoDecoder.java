@@ -45,6 +45,10 @@ final class DinoDecoder extends Module {
         return layers.size();
     }
 
+    List<MSDeformAttn> attentions() {
+        return layers.items().stream().map(DecoderLayer::crossAttention).toList();
+    }
+
     /**
      * @param query       (N, Q, E) content queries
      * @param memory      (N, Len, E)

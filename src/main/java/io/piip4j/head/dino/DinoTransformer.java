@@ -54,6 +54,16 @@ public final class DinoTransformer extends Module {
         return spec;
     }
 
+    /** The encoder layers' deformable self-attentions (for timing hooks). */
+    public List<MSDeformAttn> encoderAttentions() {
+        return encoder.attentions();
+    }
+
+    /** The decoder layers' deformable cross-attentions (for timing hooks). */
+    public List<MSDeformAttn> decoderAttentions() {
+        return decoder.attentions();
+    }
+
     /**
      * @param feats       the levels (N, E, H_l, W_l)
      * @param masks       their padding
@@ -85,20 +95,20 @@ public final class DinoTransformer extends Module {
         if (sink.active()) {
             sink.put("encoder_memory", Tensors.toNdArray(memory));
         }
-        Selection sel = call(QUERY_SELECTION, () -> select(memory, masks, clsBranches.get(clsBranches.size() - 1),
+        Tensor boxes = call(QUERY_SELECTION, () -> select(memory, masks, clsBranches.get(clsBranches.size() - 1),
                 regBranches.get(regBranches.size() - 1), sink));
         long n = memory.size(0);
         Tensor query = queryEmbed.weight().unsqueeze(0).expand(n, -1, -1);
-        DinoDecoder.Result dec = call(DECODER, () -> decoder.forward(query, memory, sel.boxes, validRatios, levels, padding,
+        DinoDecoder.Result dec = call(DECODER, () -> decoder.forward(query, memory, boxes, validRatios, levels, padding,
                 regBranches, sink));
         return new Result(dec.normed(), dec.references());
     }
 
-    private record Selection(Tensor boxes) {
-    }
-
-    /** The two-stage query selection: proposals, their scores and boxes, the top-k tokens. */
-    private Selection select(Tensor memory, LevelMasks masks, Linear cls, RegBranch reg, StageSink sink) {
+    /**
+     * The two-stage query selection: proposals, their scores and refined boxes, the top-k tokens by
+     * best class logit; returns their boxes (N, k, 4), the decoder's initial references.
+     */
+    private Tensor select(Tensor memory, LevelMasks masks, Linear cls, RegBranch reg, StageSink sink) {
         EncoderProposals proposals = new EncoderProposals(masks);
         Tensor outputMemory = encOutputNorm.forward(encOutput.forward(
                 memory.masked_fill(proposals.unusableTensor(), new Scalar(0.0))));
@@ -129,6 +139,6 @@ public final class DinoTransformer extends Module {
             sink.put("topk_score", Tensors.toNdArray(topScore));
             sink.put("topk_anchor", Tensors.toNdArray(anchors));
         }
-        return new Selection(anchors);
+        return anchors;
     }
 }

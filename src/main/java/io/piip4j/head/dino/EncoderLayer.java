@@ -28,6 +28,10 @@ final class EncoderLayer extends Module {
         this.norm2 = norms.add(new LayerNorm(spec.embedDims(), 1e-5));
     }
 
+    MSDeformAttn attention() {
+        return attention;
+    }
+
     /**
      * @param x         (N, Len, E) the levels' tokens
      * @param pos       (N, Len, E) positional + level embedding

@@ -37,8 +37,9 @@ public final class Detector {
     }
 
     /**
-     * Every detection the model reports (those above the config's {@code score_thr}, at most its
-     * {@code max_per_img}), best score first; an empty list where there are none.
+     * Every detection the model reports (Mask R-CNN: those above the config's {@code score_thr}, at
+     * most its {@code max_per_img}; DINO: its {@code max_per_img} best), best score first; an empty
+     * list where there are none.
      *
      * @throws io.piip4j.image.ImageReadException one line naming the file where it cannot be read
      */

@@ -3,7 +3,9 @@ package io.piip4j.bench;
 import io.piip4j.backbone.branch.Branch;
 import io.piip4j.backbone.interaction.Injector;
 import io.piip4j.backbone.interaction.InteractionUnit;
+import io.piip4j.detector.Dino;
 import io.piip4j.detector.MaskRcnn;
+import io.piip4j.head.dino.DinoTransformer;
 import io.piip4j.head.StandardRoiHead;
 import io.piip4j.nn.ConvFFN;
 import io.piip4j.nn.LayerNorm;
@@ -37,6 +39,12 @@ public final class StageProfile implements AutoCloseable {
             StandardRoiHead.MASK_ROI_ALIGN, "mask_head/roi_align", StandardRoiHead.MASK_CONVS, "mask_head/convs",
             StandardRoiHead.MASK_PASTE, "mask_paste");
 
+    /** A DINO's steps ({@link Dino}, {@link DinoTransformer}) by stage name. */
+    private static final Map<String, String> DINO_STAGES = Map.of(Dino.BACKBONE, "backbone", Dino.NECK, "neck", Dino.HEAD, "head",
+            Dino.DETECTIONS, "detections");
+    private static final Map<String, String> DINO_TRANSFORMER_STAGES = Map.of(DinoTransformer.ENCODER, "head/encoder",
+            DinoTransformer.QUERY_SELECTION, "head/query_selection", DinoTransformer.DECODER, "head/decoder");
+
     private final Map<String, Long> totals = new LinkedHashMap<>();
     private final List<AutoCloseable> handles = new ArrayList<>();
     private volatile boolean collecting;
@@ -55,6 +63,16 @@ public final class StageProfile implements AutoCloseable {
         if (m instanceof MaskRcnn detector) { // the detector's stages; nothing inside them is timed
             time(detector, DETECTOR_STAGES);
             time(detector.roiHead(), ROI_HEAD_STAGES);
+            return;
+        }
+        if (m instanceof Dino dino) { // its stages, and the deformable attentions of encoder and decoder
+            time(dino, DINO_STAGES);
+            DinoTransformer t = dino.head().transformer();
+            time(t, DINO_TRANSFORMER_STAGES);
+            t.encoderAttentions().forEach(a -> time(a, Map.of(Module.FORWARD, "head/encoder/deform", "sampling",
+                    "head/encoder/deform/sampling")));
+            t.decoderAttentions().forEach(a -> time(a, Map.of(Module.FORWARD, "head/decoder/deform", "sampling",
+                    "head/decoder/deform/sampling")));
             return;
         }
         if (m instanceof Branch b) {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.piip4j.bench.Benchmark;
 import io.piip4j.bench.DetectorBenchmark;
+import io.piip4j.bench.DinoBenchmark;
 import io.piip4j.detector.DetectionPreprocess;
+import io.piip4j.detector.DinoConfig;
 import io.piip4j.detector.MaskRcnnConfig;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.count.Convention;
@@ -59,7 +61,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
 
-    @Option(names = "--backbone", description = "For a Mask R-CNN config: time only the backbone (default: the whole detector).")
+    @Option(names = "--backbone", description = "For a Mask R-CNN or DINO config: time only the backbone (default: the whole detector).")
     boolean backboneOnly;
 
     @Override
@@ -70,7 +72,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         ConfigSource src = Inputs.source(spec);
         PiipConfig cfg = Inputs.config(spec);
-        boolean detector = !backboneOnly && MaskRcnnConfig.describes(src.json());
+        boolean dino = !backboneOnly && DinoConfig.describes(src.json());
+        boolean detector = dino || !backboneOnly && MaskRcnnConfig.describes(src.json());
         int size = cfg.branches().get(cfg.numBranches() - 1).imgSize();
         int h = size;
         int w = size;
@@ -103,6 +106,9 @@ final class BenchCommand implements Callable<Integer> {
             RuntimeOptions.noteBfloat16();
         }
         Benchmark.Settings settings = new Benchmark.Settings(batch, h, w, warmup, iters, type, profile || json);
+        if (dino) {
+            return dino(cfg, DinoConfig.read(src.json(), src.name()), settings, spec, machine);
+        }
         if (detector) {
             return detector(cfg, MaskRcnnConfig.read(src.json(), src.name()), settings, spec, machine);
         }
@@ -152,6 +158,29 @@ final class BenchCommand implements Callable<Integer> {
         printHeader(spec + "  whole Mask R-CNN  " + dtype, s.height(), s.width(), r, machine);
         System.out.printf(Locale.ROOT, "  detections reaching the mask head: %d (random weights; %d classes' scores lifted)%n",
                 d.detections(), DetectorBenchmark.SHAPED_CLASSES);
+        System.out.printf(Locale.ROOT, "  peak RSS  %.0f MiB%n", r.peakRssBytes() / 1048576.0);
+        System.out.printf(Locale.ROOT, "  matmul peak (%s, 2048², this run) %.0f GFLOP/s%n", dtype, r.matmulGflops());
+        printStages(r);
+        return 0;
+    }
+
+    /** The whole DINO: {@code detect} on one image, with the stage split and the detection count. */
+    private int dino(PiipConfig backbone, DinoConfig heads, Benchmark.Settings s, String spec, Capabilities machine) throws Exception {
+        DinoBenchmark.Result d = DinoBenchmark.run(backbone, heads, s);
+        Benchmark.Result r = d.timing();
+        if (json) {
+            ObjectMapper m = new ObjectMapper();
+            ObjectNode o = m.createObjectNode();
+            o.put("model", spec).put("detector", true).put("dtype", dtype).put("batch", batch).put("height", s.height())
+                    .put("width", s.width()).put("threads", Inference.threads()).put("min_s", r.min())
+                    .put("median_s", r.median()).put("max_s", r.max()).put("images_per_s", batch / r.median())
+                    .put("detections", d.detections()).put("peak_rss_bytes", r.peakRssBytes())
+                    .put("matmul_peak_gflops", r.matmulGflops());
+            printJson(m, o, r, machine);
+            return 0;
+        }
+        printHeader(spec + "  whole DINO  " + dtype, s.height(), s.width(), r, machine);
+        System.out.printf(Locale.ROOT, "  detections: %d (random weights; max_per_img per image, no score threshold)%n", d.detections());
         System.out.printf(Locale.ROOT, "  peak RSS  %.0f MiB%n", r.peakRssBytes() / 1048576.0);
         System.out.printf(Locale.ROOT, "  matmul peak (%s, 2048², this run) %.0f GFLOP/s%n", dtype, r.matmulGflops());
         printStages(r);

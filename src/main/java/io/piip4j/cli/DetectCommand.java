@@ -8,7 +8,7 @@ import io.piip4j.detector.Detection;
 import io.piip4j.detector.DetectionImages;
 import io.piip4j.detector.DetectionPainter;
 import io.piip4j.detector.Detector;
-import io.piip4j.detector.MaskRcnn;
+import io.piip4j.detector.DetectionModel;
 import io.piip4j.tensor.Inference;
 import io.piip4j.weights.AtomicFiles;
 import java.awt.image.BufferedImage;
@@ -26,22 +26,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code piip detect}: a whole Mask R-CNN checkpoint on image files: per image a PNG with the
+ * {@code piip detect}: a whole Mask R-CNN or DINO checkpoint on image files: per image a PNG with the
  * detections drawn, and one COCO results JSON for all of them.
  */
 @Command(name = "detect", mixinStandardHelpOptions = true,
-        header = "Detect objects in images: boxes, classes, scores and masks, drawn as PNGs and as COCO results JSON.",
+        header = "Detect objects in images: boxes, classes, scores (and masks), drawn as PNGs and as COCO results JSON.",
         footer = {"", "Examples:", "  piip detect --config piip-tsb-maskrcnn-1120-896-448 --weights piip-tsb-maskrcnn-1120-896-448 street.jpg",
             "  piip detect --config ../shared/golden/maskrcnn_det3_deit_window_b2_c/case.json \\",
             "      --weights ../shared/golden/maskrcnn_det3_deit_window_b2_c/weights.pth --out det --score 0.5 *.jpg"},
-        description = {"Run a Mask R-CNN (a whole mmdetection checkpoint) on images (JPEG, PNG, BMP, GIF; grey, RGBA, CMYK,"
+        description = {"Run a Mask R-CNN or a DINO detector (a whole mmdetection checkpoint) on images (JPEG, PNG, BMP, GIF; grey, RGBA, CMYK,"
             + " 16-bit; JPEG EXIF orientation applied as OpenCV does) with the config's test pipeline.",
             "Writes DIR/<image>.png (boxes, labels, scores, translucent masks; detections with score >= --score) and"
-            + " DIR/results.json (COCO results: every detection above the config's score_thr; bbox x,y,w,h, COCO"
+            + " DIR/results.json (COCO results: every detection above the config's score_thr (DINO: its max_per_img best); bbox x,y,w,h, COCO"
             + " category ids, masks as compressed RLE). An image that cannot be read is reported on its own line;"
             + " the others are processed and the exit code is 1."})
 final class DetectCommand implements Callable<Integer> {
-    @Option(names = "--config", required = true, description = "Mask R-CNN config: a zoo name, a released config or a golden case.json.")
+    @Option(names = "--config", required = true, description = "Mask R-CNN or DINO config: a zoo name, a released config or a golden case.json.")
     String config;
 
     @Option(names = "--weights", required = true, description = "Whole-detector checkpoint (.pth or .safetensors), or a zoo name (see piip fetch, --download).")
@@ -86,7 +86,7 @@ final class DetectCommand implements Callable<Integer> {
         ArrayNode results = mapper.createArrayNode();
         ArrayNode listed = mapper.createArrayNode();
         int failed = 0;
-        try (MaskRcnn model = Inputs.maskRcnn(config, weights, checkpoint, "piip detect")) {
+        try (DetectionModel model = Inputs.detector(config, weights, checkpoint, "piip detect")) {
             Files.createDirectories(out);
             Detector detector = model.newDetector();
             int numClasses = detector.classNames().size();

@@ -7,7 +7,7 @@ import io.piip4j.config.PiipConfig;
 import io.piip4j.detector.CocoDetections;
 import io.piip4j.detector.DetectionImages;
 import io.piip4j.detector.Detector;
-import io.piip4j.detector.MaskRcnn;
+import io.piip4j.detector.DetectionModel;
 import io.piip4j.eval.PerClassChart;
 import io.piip4j.eval.coco.CocoDataset;
 import io.piip4j.eval.coco.CocoImage;
@@ -36,19 +36,19 @@ import picocli.CommandLine.Spec;
 /**
  * {@code piip eval}: top-1 / top-5 accuracy of a classification model over an ImageNet-style
  * folder, with a per-class table and, with {@code --out}, every prediction in a JSON file; or a
- * Mask R-CNN over a COCO-format set: its results JSON and COCO box and mask AP with mmdetection's
- * settings, as {@code piip coco-eval --mmdet} computes them from that file.
+ * detector (Mask R-CNN, DINO) over a COCO-format set: its results JSON and COCO box (and mask) AP with
+ * mmdetection's settings, as {@code piip coco-eval --mmdet} computes them from that file.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        header = "Accuracy of a classifier over an ImageNet-style folder, or COCO AP of a Mask R-CNN over a COCO-format set.",
+        header = "Accuracy of a classifier over an ImageNet-style folder, or COCO AP of a detector (Mask R-CNN, DINO) over a COCO-format set.",
         footer = {"", "Examples:", "  piip eval --config piip-tsb-cls-368 --weights piip-tsb-cls-368 --data imagenet/val --limit 1000",
             "  piip eval --config piip-tsb-maskrcnn-1120-896-448 --weights piip-tsb-maskrcnn-1120-896-448 \\",
             "      --ann coco/annotations/instances_val2017.json --images coco/val2017 --out val.json"},
         description = {"With --data: top-1/top-5 accuracy of a PIIP classification model over an ImageNet-style folder "
                 + "(one sub-folder per class, classes numbered in sorted folder order), with a per-class table.",
-            "With --ann and --images: a Mask R-CNN on every image of the COCO annotation file (file_name under the "
+            "With --ann and --images: a detector (Mask R-CNN or DINO) on every image of the COCO annotation file (file_name under the "
                 + "folder), its detections written as COCO results JSON (--out, default eval/results.json), then box and "
-                + "mask AP/AR with mmdetection's settings (as coco-eval --mmdet on that file): both 12-line summaries, AP "
+                + "mask (Mask R-CNN) AP/AR with mmdetection's settings (as coco-eval --mmdet on that file): both 12-line summaries, AP "
                 + "per category and mmdetection's result lines. An image that cannot be read is reported on its own line "
                 + "and skipped (exit code 1).",
             "Segmentors are not available yet: evaluate their outputs with seg-eval."})
@@ -107,7 +107,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new UsageException(ann == null ? "--images needs --ann (the COCO annotation file)" : "--ann needs --images (the folder of its images)");
         }
         if (!coco && data == null) {
-            throw new UsageException("give --data DIR (a classifier) or --ann A.json --images DIR (a Mask R-CNN)");
+            throw new UsageException("give --data DIR (a classifier) or --ann A.json --images DIR (a detector: Mask R-CNN or DINO)");
         }
         runtime.check();
         if (coco) {
@@ -115,7 +115,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         PiipConfig cfg = Inputs.config(config);
         if (cfg.task() != PiipConfig.Task.CLASSIFICATION) {
-            throw new IllegalArgumentException(config + ": not a classifier; --data evaluates classifiers (a Mask R-CNN is"
+            throw new IllegalArgumentException(config + ": not a classifier; --data evaluates classifiers (a detector is"
                     + " evaluated with --ann and --images; segmentors are not supported yet: run seg-eval on their outputs)");
         }
         LabelledImages all = LabelledImages.list(data);
@@ -167,9 +167,9 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A Mask R-CNN over the annotation file's images: results JSON, then box and mask AP with mmdetection's settings. */
+    /** A detector over the annotation file's images: results JSON, then box (and mask) AP with mmdetection's settings. */
     private Integer evaluateDetector() throws Exception {
-        runtime.requireCpuFloat32("a Mask R-CNN");
+        runtime.requireCpuFloat32("a detector");
         CocoDataset gt = CocoDataset.load(ann);
         List<CocoImage> images = gt.images().stream().sorted(Comparator.comparingLong(CocoImage::id))
                 .limit(limit == null ? Long.MAX_VALUE : limit).toList();
@@ -185,7 +185,9 @@ final class EvalCommand implements Callable<Integer> {
         ObjectMapper mapper = new ObjectMapper();
         ArrayNode results = mapper.createArrayNode();
         int failed = 0;
-        try (MaskRcnn model = Inputs.maskRcnn(config, weights, checkpoint, "piip eval --ann/--images")) {
+        boolean masks;
+        try (DetectionModel model = Inputs.detector(config, weights, checkpoint, "piip eval --ann/--images")) {
+            masks = model.predictsMasks();
             Detector detector = model.newDetector();
             int numClasses = detector.classNames().size();
             for (int label = 0; label < numClasses; label++) {
@@ -221,7 +223,8 @@ final class EvalCommand implements Callable<Integer> {
         AtomicFiles.write(resultsFile, o -> mapper.writeValue(o, results));
         long[] ids = limit == null ? null : images.stream().mapToLong(CocoImage::id).toArray();
         CocoReport bbox = CocoReport.evaluate(gt, resultsFile, IouType.BBOX, CocoReport.Settings.MMDET, ids);
-        CocoReport segm = CocoReport.evaluate(gt, resultsFile, IouType.SEGM, CocoReport.Settings.MMDET, ids);
+        // a detector without masks (DINO) has box AP only
+        CocoReport segm = masks ? CocoReport.evaluate(gt, resultsFile, IouType.SEGM, CocoReport.Settings.MMDET, ids) : null;
         if (chart != null) {
             bbox.chart(chart);
         }
@@ -230,11 +233,13 @@ final class EvalCommand implements Callable<Integer> {
             o.put("annotations", ann.toString()).put("images", imageDir.toString()).put("results", resultsFile.toString());
             o.put("evaluated_images", images.size()).put("failed_images", failed).put("detections", results.size());
             o.set("bbox", bbox.json(mapper));
-            o.set("segm", segm.json(mapper));
+            if (segm != null) {
+                o.set("segm", segm.json(mapper));
+            }
             System.out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(o));
         } else {
             System.out.println(resultsFile + ": " + results.size() + " detections of " + (images.size() - failed) + " images");
-            for (CocoReport r : List.of(bbox, segm)) {
+            for (CocoReport r : segm == null ? List.of(bbox) : List.of(bbox, segm)) {
                 System.out.println();
                 System.out.println("Evaluating " + r.iouType().id() + "...");
                 r.print(System.out, true);

@@ -1,7 +1,10 @@
 package io.piip4j.cli;
 
-import io.piip4j.detector.MaskRcnn;
+import io.piip4j.detector.DetectionModel;
+import io.piip4j.detector.DetectionModels;
+import io.piip4j.detector.Dino;
 import io.piip4j.detector.MaskRcnnConfig;
+import io.piip4j.head.StageSink;
 import io.piip4j.head.Detections;
 import io.piip4j.head.ImageMeta;
 import io.piip4j.predict.PiipModel;
@@ -27,7 +30,8 @@ import picocli.CommandLine.Option;
         header = "Run a model on an input tensor and write its outputs as .npy files.",
         footer = {"", "Examples:", "  piip forward --config ../shared/golden/cls3_deit_merged/case.json --weights ../shared/golden/cls3_deit_merged/weights.pth \\", "      --input ../shared/golden/cls3_deit_merged/io.pth --output-dir out"},
         description = "Run the model on an input tensor and write each output as output_<i>.npy (float32);"
-                + " a whole Mask R-CNN checkpoint writes det_bboxes_<i>.npy, det_labels_<i>.npy and masks_<i>.npy per image.")
+                + " a whole Mask R-CNN checkpoint writes det_bboxes_<i>.npy, det_labels_<i>.npy and masks_<i>.npy per image,"
+                + " a whole DINO checkpoint det_bboxes_<i>.npy, det_labels_<i>.npy and det_query_index_<i>.npy.")
 final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "case.json, released config or backbone config (JSON).")
     String config;
@@ -56,9 +60,9 @@ final class ForwardCommand implements Callable<Integer> {
         NdArray x = Inputs.tensor(input, checkpoint.options());
         Path weightsFile = Inputs.weights(weights, checkpoint);
         ConfigSource source = Inputs.source(config);
-        if (source.file() != null && MaskRcnnConfig.describes(source.json())) {
+        if (source.file() != null && DetectionModels.describes(source.json())) {
             Map<String, NdArray> stateDict = Checkpoints.readStateDict(weightsFile, checkpoint.options());
-            if (MaskRcnn.isWholeModel(stateDict)) {
+            if (DetectionModels.isWholeModel(source.json(), stateDict)) {
                 return detect(source, stateDict, weightsFile.getFileName().toString(), x);
             }
         }
@@ -91,13 +95,14 @@ final class ForwardCommand implements Callable<Integer> {
     }
 
     /**
-     * A whole Mask R-CNN checkpoint: detections per image as {@code det_bboxes_<i>.npy} (n × 5 float32,
-     * x1 y1 x2 y2 score, original-image pixels), {@code det_labels_<i>.npy} (int64) and
-     * {@code masks_<i>.npy} (n × H × W uint8, 0/1), using case.json's {@code img_metas} where present.
+     * A whole detector checkpoint: detections per image as {@code det_bboxes_<i>.npy} (n × 5 float32,
+     * x1 y1 x2 y2 score, original-image pixels), {@code det_labels_<i>.npy} (int64), and
+     * {@code masks_<i>.npy} (n × H × W uint8, 0/1; Mask R-CNN) or {@code det_query_index_<i>.npy}
+     * (int64, the decoder query of each detection; DINO), using case.json's {@code img_metas} where present.
      */
     private int detect(ConfigSource source, Map<String, NdArray> stateDict, String weightsName, NdArray x) throws Exception {
         if (!runtime.device.equals("cpu") || !runtime.dtype.equals("fp32")) {
-            throw new IllegalArgumentException("--device/--dtype: the Mask R-CNN detector runs in float32 on the CPU for now");
+            throw new IllegalArgumentException("--device/--dtype: the detectors run in float32 on the CPU for now");
         }
         long[] s = x.shape();
         if (s.length != 4) {
@@ -109,8 +114,15 @@ final class ForwardCommand implements Callable<Integer> {
             x = NdArray.ofFloats(x.toFloats(), s);
         }
         List<Detections> dets;
-        try (MaskRcnn model = MaskRcnn.load(source.file(), stateDict, weightsName)) {
-            dets = model.detect(x, metas, true);
+        List<NdArray> queries = new ArrayList<>();
+        try (DetectionModel model = DetectionModels.load(source.file(), stateDict, weightsName)) {
+            // DINO reports each detection's query through the stage sink; Mask R-CNN runs without one
+            StageSink sink = model instanceof Dino ? (stage, value) -> {
+                if (stage.equals("det_query_index")) {
+                    queries.add(value);
+                }
+            } : StageSink.NONE;
+            dets = model.detect(x, metas, true, sink);
         }
         Files.createDirectories(outputDir);
         for (int i = 0; i < dets.size(); i++) {
@@ -120,11 +132,18 @@ final class ForwardCommand implements Callable<Integer> {
                 labels.putLong(l);
             }
             labels.flip();
-            List<NdArray> files = List.of(NdArray.ofFloats(d.boxes(), d.count(), 5),
-                    new NdArray(DType.INT64, new long[] {d.count()}, labels),
-                    new NdArray(DType.UINT8, new long[] {d.count(), d.height(), d.width()}, ByteBuffer.wrap(d.masks())));
-            List<String> names = List.of("det_bboxes_", "det_labels_", "masks_");
-            for (int k = 0; k < 3; k++) {
+            List<NdArray> files = new ArrayList<>(List.of(NdArray.ofFloats(d.boxes(), d.count(), 5),
+                    new NdArray(DType.INT64, new long[] {d.count()}, labels)));
+            List<String> names = new ArrayList<>(List.of("det_bboxes_", "det_labels_"));
+            if (d.masks() != null) {
+                files.add(new NdArray(DType.UINT8, new long[] {d.count(), d.height(), d.width()}, ByteBuffer.wrap(d.masks())));
+                names.add("masks_");
+            }
+            if (!queries.isEmpty()) {
+                files.add(queries.get(i));
+                names.add("det_query_index_");
+            }
+            for (int k = 0; k < files.size(); k++) {
                 Path f = outputDir.resolve(names.get(k) + i + ".npy");
                 Npy.write(f, files.get(k));
                 System.out.println(f + " " + Arrays.toString(files.get(k).shape()));

@@ -7,8 +7,8 @@ import io.piip4j.config.ConfigException;
 import io.piip4j.config.ConfigReader;
 import io.piip4j.config.JsonSyntax;
 import io.piip4j.config.PiipConfig;
-import io.piip4j.detector.MaskRcnn;
-import io.piip4j.detector.MaskRcnnConfig;
+import io.piip4j.detector.DetectionModel;
+import io.piip4j.detector.DetectionModels;
 import io.piip4j.weights.Checkpoints;
 import io.piip4j.zoo.Zoo;
 import io.piip4j.zoo.ZooModel;
@@ -85,27 +85,27 @@ final class Inputs {
     }
 
     /**
-     * The whole Mask R-CNN a {@code --config} / {@code --weights} pair names (a zoo name, a released
-     * config or a golden case.json; a whole-detector checkpoint), refused in one line where the
-     * config is not a Mask R-CNN or the checkpoint holds no detector heads.
+     * The whole detector a {@code --config} / {@code --weights} pair names (a zoo name, a released
+     * config or a golden case.json of a Mask R-CNN or a DINO; a whole-detector checkpoint), refused
+     * in one line where the config is no such detector or the checkpoint holds no detector heads.
      *
      * @param command the command, for the messages ("piip detect")
      */
-    static MaskRcnn maskRcnn(String config, Path weights, CheckpointOptions checkpoint, String command) {
+    static DetectionModel detector(String config, Path weights, CheckpointOptions checkpoint, String command) {
         ConfigSource source = source(config);
-        if (!MaskRcnnConfig.describes(source.json())) {
-            throw new IllegalArgumentException(config + ": not a Mask R-CNN config (model.type MaskRCNN); " + command
-                    + " runs Mask R-CNN detectors");
+        if (!DetectionModels.describes(source.json())) {
+            throw new IllegalArgumentException(config + ": not a Mask R-CNN config nor a DINO config (model.type MaskRCNN or DINO); "
+                    + command + " runs those detectors");
         }
         Path weightsFile = weights(weights, checkpoint);
         Map<String, NdArray> stateDict = Checkpoints.readStateDict(weightsFile, checkpoint.options());
         String weightsName = weightsFile.getFileName().toString();
-        if (!MaskRcnn.isWholeModel(stateDict)) {
-            throw new IllegalArgumentException(weightsName + ": holds no detector heads (no roi_head.* keys); " + command
-                    + " needs a whole Mask R-CNN checkpoint");
+        if (!DetectionModels.isWholeModel(source.json(), stateDict)) {
+            throw new IllegalArgumentException(weightsName + ": holds no detector heads (no " + DetectionModels.headKeys(source.json())
+                    + " keys); " + command + " needs a whole-detector checkpoint");
         }
-        return source.file() != null ? MaskRcnn.load(source.file(), stateDict, weightsName)
-                : MaskRcnn.load(source.json(), source.name(), stateDict, weightsName);
+        return source.file() != null ? DetectionModels.load(source.file(), stateDict, weightsName)
+                : DetectionModels.load(source.json(), source.name(), stateDict, weightsName);
     }
 
     static Path existing(Path p, String what) {

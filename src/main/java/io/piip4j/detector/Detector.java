@@ -11,8 +11,9 @@ import java.util.List;
 
 /**
  * Image in, {@link Detection}s out, for one thread (as DJL's {@code Predictor}): the config's test
- * pipeline ({@link DetectionPreprocess}), the Mask R-CNN, boxes and masks rescaled to the original
- * image. Get one from {@link MaskRcnn#newDetector()}; it holds no native memory (the model does) and
+ * pipeline ({@link DetectionPreprocess}), the detector ({@link MaskRcnn}, {@link Dino}), boxes and
+ * masks (where the model has them) rescaled to the original image. Get one from
+ * {@link DetectionModel#newDetector()}; it holds no native memory (the model does) and
  * the model may serve any number of detectors at once.
  *
  * <pre>{@code
@@ -25,19 +26,20 @@ import java.util.List;
  * }</pre>
  */
 public final class Detector {
-    private final MaskRcnn model;
+    private final DetectionModel model;
     private final DetectionPreprocess pipeline;
     private final List<String> classNames;
 
-    Detector(MaskRcnn model, DetectionPreprocess pipeline, List<String> classNames) {
+    Detector(DetectionModel model, DetectionPreprocess pipeline, List<String> classNames) {
         this.model = model;
         this.pipeline = pipeline;
         this.classNames = List.copyOf(classNames);
     }
 
     /**
-     * Every detection the model reports (those above the config's {@code score_thr}, at most its
-     * {@code max_per_img}), best score first; an empty list where there are none.
+     * Every detection the model reports (Mask R-CNN: those above the config's {@code score_thr}, at
+     * most its {@code max_per_img}; DINO: its {@code max_per_img} best), best score first; an empty
+     * list where there are none.
      *
      * @throws io.piip4j.image.ImageReadException one line naming the file where it cannot be read
      */

@@ -39,7 +39,7 @@ import org.bytedeco.pytorch.Tensor;
  * named exactly as mmdetection's state dict ({@code backbone.…}, {@code neck.…}, {@code rpn_head.…},
  * {@code roi_head.…}), so a whole-model checkpoint loads without renaming.
  */
-public final class MaskRcnn extends Module {
+public final class MaskRcnn extends Module implements DetectionModel {
     /**
      * The steps a detection reports to forward hooks ({@link Module#addForwardHook}, for timing):
      * the backbone, the FPN, and the RPN ({@link #RPN_HEAD}'s convolutions, then {@link #PROPOSALS}:
@@ -109,17 +109,21 @@ public final class MaskRcnn extends Module {
     }
 
     /** The test pipeline images go through before this model (the config's, where it was loaded from one). */
+    @Override
     public DetectionPreprocess pipeline() {
         return pipeline;
     }
 
-    /**
-     * A predictor for this model: image in, {@link Detection}s out, with the config's test pipeline
-     * and the COCO class names (for 80 classes; {@code class_<i>} otherwise). One per thread; cheap.
-     */
-    public Detector newDetector() {
+    @Override
+    public boolean predictsMasks() {
+        return config.maskHead() != null;
+    }
+
+    /** The COCO class names for 80 classes, {@code class_<i>} otherwise. */
+    @Override
+    public List<String> classNames() {
         int n = config.bboxHead().numClasses();
-        return new Detector(this, pipeline, n == 80 ? Labels.coco80() : Labels.generic(n));
+        return n == 80 ? Labels.coco80() : Labels.generic(n);
     }
 
     /**
@@ -202,11 +206,13 @@ public final class MaskRcnn extends Module {
      *
      * @param rescale boxes and masks in original-image pixels, as mmdetection's {@code rescale=True}
      */
+    @Override
     public List<Detections> detect(NdArray images, List<ImageMeta> metas, boolean rescale) {
         return detect(images, metas, rescale, StageSink.NONE);
     }
 
     /** As {@link #detect(NdArray, List, boolean)}, reporting every intermediate stage to {@code sink}. */
+    @Override
     public List<Detections> detect(NdArray images, List<ImageMeta> metas, boolean rescale, StageSink sink) {
         long[] s = images.shape();
         if (s.length != 4 || s[1] != 3 || s[0] != metas.size()) {

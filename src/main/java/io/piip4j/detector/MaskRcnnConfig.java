@@ -56,8 +56,12 @@ public record MaskRcnnConfig(Neck neck, RpnHead rpnHead, RoiExtractor bboxRoiExt
 
     /** Whether a config's JSON (case.json or released config) describes a Mask R-CNN. */
     public static boolean describes(JsonNode root) {
-        JsonNode m = root.has("config") ? root.path("config").path("model") : root.path("model");
-        return m.path("type").asText("").equals("MaskRCNN");
+        return modelNode(root).path("type").asText("").equals("MaskRCNN");
+    }
+
+    /** The model config of a case.json ({@code config.model}) or a released config ({@code model}); missing: a missing node. */
+    static JsonNode modelNode(JsonNode root) {
+        return root.has("config") ? root.path("config").path("model") : root.path("model");
     }
 
     /** case.json's {@code img_metas}. */
@@ -91,7 +95,7 @@ public record MaskRcnnConfig(Neck neck, RpnHead rpnHead, RoiExtractor bboxRoiExt
         }
         List<ImageMeta> out = new ArrayList<>();
         for (int i = 0; i < metas.size(); i++) {
-            Reader r = new Reader(metas.get(i), src + ": img_metas[" + i + "]");
+            ConfigObject r = new ConfigObject(metas.get(i), src + ": img_metas[" + i + "]");
             int[] ori = r.ints("ori_shape", null);
             int[] img = r.ints("img_shape", null);
             int[] pad = r.ints("pad_shape", img);
@@ -129,8 +133,8 @@ public record MaskRcnnConfig(Neck neck, RpnHead rpnHead, RoiExtractor bboxRoiExt
     }
 
     static MaskRcnnConfig parse(JsonNode model, String src) {
-        Reader m = new Reader(model, src + ": model");
-        Reader neck = m.object("neck");
+        ConfigObject m = new ConfigObject(model, src + ": model");
+        ConfigObject neck = m.object("neck");
         neck.expectType("FPN");
         Object extra = null;
         JsonNode ex = neck.node.get("add_extra_convs");
@@ -147,9 +151,9 @@ public record MaskRcnnConfig(Neck neck, RpnHead rpnHead, RoiExtractor bboxRoiExt
                 neck.integer("start_level", 0), neck.integer("end_level", -1), source,
                 neck.bool("relu_before_extra_convs", false));
 
-        Reader rpn = m.object("rpn_head");
+        ConfigObject rpn = m.object("rpn_head");
         rpn.expectType("RPNHead");
-        Reader ag = rpn.object("anchor_generator");
+        ConfigObject ag = rpn.object("anchor_generator");
         ag.expectType("AnchorGenerator");
         JsonNode obs = ag.node.get("octave_base_scale");
         Anchors anchors = new Anchors(ag.ints("strides", null), ag.floats("ratios", null),
@@ -160,10 +164,10 @@ public record MaskRcnnConfig(Neck neck, RpnHead rpnHead, RoiExtractor bboxRoiExt
         }
         RpnHead rpnHead = new RpnHead(rpn.positive("in_channels"), rpn.integer("feat_channels", 256), anchors, coder(rpn));
 
-        Reader roi = m.object("roi_head");
+        ConfigObject roi = m.object("roi_head");
         roi.expectType("StandardRoIHead");
         RoiExtractor bboxEx = extractor(roi.object("bbox_roi_extractor"));
-        Reader bh = roi.object("bbox_head");
+        ConfigObject bh = roi.object("bbox_head");
         bh.expectType("Shared2FCBBoxHead");
         BBoxHead bboxHead = new BBoxHead(bh.positive("in_channels"), bh.integer("roi_feat_size", 7),
                 bh.integer("fc_out_channels", 1024), 2, bh.positive("num_classes"), bh.bool("reg_class_agnostic", false), coder(bh));
@@ -171,7 +175,7 @@ public record MaskRcnnConfig(Neck neck, RpnHead rpnHead, RoiExtractor bboxRoiExt
         MaskHead maskHead = null;
         if (roi.node.has("mask_head") && !roi.node.get("mask_head").isNull()) {
             maskEx = extractor(roi.object("mask_roi_extractor"));
-            Reader mh = roi.object("mask_head");
+            ConfigObject mh = roi.object("mask_head");
             mh.expectType("FCNMaskHead");
             if (!mh.text("upsample_cfg.type", "deconv").equals("deconv")) {
                 throw new ConfigException(mh.where + ".upsample_cfg.type: only deconv is supported");
@@ -179,13 +183,13 @@ public record MaskRcnnConfig(Neck neck, RpnHead rpnHead, RoiExtractor bboxRoiExt
             maskHead = new MaskHead(mh.integer("num_convs", 4), mh.positive("in_channels"), mh.integer("conv_out_channels", 256),
                     mh.integer("conv_kernel_size", 3), mh.positive("num_classes"));
         }
-        Reader test = m.object("test_cfg");
-        Reader tr = test.object("rpn");
-        Reader trNms = tr.object("nms");
+        ConfigObject test = m.object("test_cfg");
+        ConfigObject tr = test.object("rpn");
+        ConfigObject trNms = tr.object("nms");
         TestConfigs.Rpn rpnTest = new TestConfigs.Rpn(tr.integer("nms_pre", -1), tr.integer("max_per_img", -1),
                 (float) trNms.number("iou_threshold", Double.NaN), (float) tr.number("min_bbox_size", 0));
-        Reader tc = test.object("rcnn");
-        Reader tcNms = tc.object("nms");
+        ConfigObject tc = test.object("rcnn");
+        ConfigObject tcNms = tc.object("nms");
         if (!tcNms.text("type", "nms").equals("nms") || !trNms.text("type", "nms").equals("nms")) {
             throw new ConfigException(test.where + ": only nms (not soft_nms) is supported");
         }
@@ -195,8 +199,8 @@ public record MaskRcnnConfig(Neck neck, RpnHead rpnHead, RoiExtractor bboxRoiExt
         return new MaskRcnnConfig(n, rpnHead, bboxEx, bboxHead, maskEx, maskHead, rpnTest, rcnnTest);
     }
 
-    private static BoxCoder coder(Reader head) {
-        Reader c = head.object("bbox_coder");
+    private static BoxCoder coder(ConfigObject head) {
+        ConfigObject c = head.object("bbox_coder");
         c.expectType("DeltaXYWHBBoxCoder");
         if (c.bool("add_ctr_clamp", false) || !c.bool("clip_border", true)) {
             throw new ConfigException(c.where + ": add_ctr_clamp / clip_border=False are not supported");
@@ -209,138 +213,14 @@ public record MaskRcnnConfig(Neck neck, RpnHead rpnHead, RoiExtractor bboxRoiExt
         return new BoxCoder(means, stds);
     }
 
-    private static RoiExtractor extractor(Reader r) {
+    private static RoiExtractor extractor(ConfigObject r) {
         r.expectType("SingleRoIExtractor");
-        Reader layer = r.object("roi_layer");
+        ConfigObject layer = r.object("roi_layer");
         layer.expectType("RoIAlign");
         if (!layer.text("pool_mode", "avg").equals("avg")) {
             throw new ConfigException(layer.where + ".pool_mode: only avg is supported");
         }
         return new RoiExtractor(layer.positive("output_size"), layer.integer("sampling_ratio", 0), layer.bool("aligned", true),
                 r.positive("out_channels"), r.ints("featmap_strides", null), (float) r.number("finest_scale", 56));
-    }
-
-    /** Typed access to one JSON object, with the key path in every error. */
-    private static final class Reader {
-        final JsonNode node;
-        final String where;
-
-        Reader(JsonNode node, String where) {
-            if (node == null || !node.isObject()) {
-                throw new ConfigException(where + ": expected an object");
-            }
-            this.node = node;
-            this.where = where;
-        }
-
-        Reader object(String key) {
-            return new Reader(node.get(key), where + "." + key);
-        }
-
-        void expectType(String type) {
-            String t = node.path("type").asText("");
-            if (!t.equals(type)) {
-                throw new ConfigException(where + ".type: expected " + type + ", got '" + t + "'");
-            }
-        }
-
-        private JsonNode value(String path) {
-            JsonNode v = node;
-            for (String part : path.split("\\.")) {
-                v = v == null ? null : v.get(part);
-            }
-            return v == null || v.isNull() ? null : v;
-        }
-
-        /**
-         * The value at {@code key} converted, or {@code dflt} where absent (null: required); a value of the
-         * wrong kind fails naming the key and what was expected.
-         */
-        private <T> T get(String key, T dflt, java.util.function.Predicate<JsonNode> ok, String expected,
-                java.util.function.Function<JsonNode, T> convert) {
-            JsonNode v = value(key);
-            if (v == null) {
-                if (dflt == null) {
-                    throw new ConfigException(where + "." + key + ": missing");
-                }
-                return dflt;
-            }
-            if (!ok.test(v)) {
-                throw new ConfigException(where + "." + key + ": expected " + expected + ", got " + v);
-            }
-            return convert.apply(v);
-        }
-
-        int integer(String key, int dflt) {
-            return get(key, dflt, v -> v.isIntegralNumber() && v.canConvertToInt(), "an integer", JsonNode::asInt);
-        }
-
-        int positive(String key) {
-            int v = integer(key, -1);
-            if (v < 1) {
-                throw new ConfigException(where + "." + key + ": expected a positive integer, got " + value(key));
-            }
-            return v;
-        }
-
-        /** A number; {@code dflt} NaN makes it required. */
-        double number(String key, double dflt) {
-            return get(key, Double.isNaN(dflt) ? null : dflt, JsonNode::isNumber, "a number", JsonNode::asDouble);
-        }
-
-        boolean bool(String key, boolean dflt) {
-            return get(key, dflt, JsonNode::isBoolean, "true or false", JsonNode::asBoolean);
-        }
-
-        String text(String key, String dflt) {
-            return get(key, dflt, JsonNode::isValueNode, "a string", JsonNode::asText);
-        }
-
-        int[] ints(String key, int[] dflt) {
-            double[] v = list(key, dflt == null, true);
-            return v == null ? dflt : java.util.Arrays.stream(v).mapToInt(d -> (int) d).toArray();
-        }
-
-        float[] floats(String key, float[] dflt) {
-            double[] v = list(key, dflt == null, false);
-            if (v == null) {
-                return dflt;
-            }
-            float[] out = new float[v.length];
-            for (int i = 0; i < v.length; i++) {
-                out[i] = (float) v[i];
-            }
-            return out;
-        }
-
-        /** A number or a non-empty list of numbers (integers where {@code integral}); null where absent and optional. */
-        private double[] list(String key, boolean required, boolean integral) {
-            JsonNode v = value(key);
-            if (v == null) {
-                if (required) {
-                    throw new ConfigException(where + "." + key + ": missing");
-                }
-                return null;
-            }
-            String kind = integral ? "an integer" : "a number";
-            if (!v.isArray()) {
-                if (integral ? !v.isIntegralNumber() : !v.isNumber()) {
-                    throw new ConfigException(where + "." + key + ": expected " + kind + " or a list of them, got " + v);
-                }
-                return new double[] {v.asDouble()};
-            }
-            if (v.isEmpty()) {
-                throw new ConfigException(where + "." + key + ": expected a non-empty list, got []");
-            }
-            double[] out = new double[v.size()];
-            for (int i = 0; i < out.length; i++) {
-                JsonNode e = v.get(i);
-                if (integral ? !e.isIntegralNumber() : !e.isNumber()) {
-                    throw new ConfigException(where + "." + key + "[" + i + "]: expected " + kind + ", got " + e);
-                }
-                out[i] = e.asDouble();
-            }
-            return out;
-        }
     }
 }

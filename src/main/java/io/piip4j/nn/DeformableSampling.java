@@ -40,7 +40,7 @@ final class DeformableSampling {
      * @param value     (N, Len, heads, D) float32, the levels' tokens one after another
      * @param offsets   (N, Lq, heads, L, P, 2) sampling offsets in grid cells of each level
      * @param attention (N, Lq, heads, L, P) softmax weights of the points
-     * @param reference (1 or N, Lq, L or 1, 2) normalised (x, y) in [0, 1]
+     * @param reference (1 or N, Lq, L or 1, 2 or 4) normalised (x, y), or boxes (cx, cy, w, h)
      * @return (N, Lq, heads·D) float32
      */
     static Tensor sample(Tensor value, Tensor offsets, Tensor attention, Tensor reference, MSDeformAttn.Levels levels) {
@@ -50,7 +50,7 @@ final class DeformableSampling {
         long d = value.size(3);
         int lq = (int) offsets.size(1);
         int points = (int) offsets.size(4);
-        Grid grid = new Grid(levels, tokens, (int) reference.size(0), (int) reference.size(2));
+        Grid grid = new Grid(levels, tokens, (int) reference.size(0), (int) reference.size(2), (int) reference.size(3));
         float[] off = Tensors.toFloats(offsets);
         float[] att = Tensors.toFloats(attention);
         float[] ref = Tensors.toFloats(reference);
@@ -67,10 +67,13 @@ final class DeformableSampling {
         return sum.view(n, lq, heads * d);
     }
 
-    /** The levels' grids as ints, the tokens per image, and the reference's batch and level counts. */
-    private record Grid(int levels, int[] h, int[] w, int[] start, int tokens, int refBatch, int refLevels) {
-        Grid(MSDeformAttn.Levels l, int tokens, int refBatch, int refLevels) {
-            this(l.count(), ints(l.heights()), ints(l.widths()), ints(l.starts()), tokens, refBatch, refLevels);
+    /**
+     * The levels' grids as ints, the tokens per image, and the reference's batch and level counts
+     * and its width (2: points, 4: boxes).
+     */
+    private record Grid(int levels, int[] h, int[] w, int[] start, int tokens, int refBatch, int refLevels, int refDim) {
+        Grid(MSDeformAttn.Levels l, int tokens, int refBatch, int refLevels, int refDim) {
+            this(l.count(), ints(l.heights()), ints(l.widths()), ints(l.starts()), tokens, refBatch, refLevels, refDim);
         }
 
         private static int[] ints(long[] v) {
@@ -96,14 +99,19 @@ final class DeformableSampling {
                         float fw = w;
                         float fh = h;
                         int firstRow = b * g.tokens + g.start[l]; // first grid position of image b's level l
-                        int r = ((rb * lq + q) * g.refLevels + (g.refLevels == 1 ? 0 : l)) * 2;
+                        int r = ((rb * lq + q) * g.refLevels + (g.refLevels == 1 ? 0 : l)) * g.refDim;
                         float refX = ref[r];
                         float refY = ref[r + 1];
+                        boolean box = g.refDim == 4;
+                        float refW = box ? ref[r + 2] : 0f;
+                        float refH = box ? ref[r + 3] : 0f;
                         for (int p = 0; p < points; p++) {
                             int at = (bag * g.levels + l) * points + p;
                             // the reference's steps: location, grid coordinate in [-1, 1], source index
-                            float gx = (refX + off[2 * at] / fw) * 2f - 1f;
-                            float gy = (refY + off[2 * at + 1] / fh) * 2f - 1f;
+                            float gx = box ? (refX + off[2 * at] / points * refW * 0.5f) * 2f - 1f
+                                    : (refX + off[2 * at] / fw) * 2f - 1f;
+                            float gy = box ? (refY + off[2 * at + 1] / points * refH * 0.5f) * 2f - 1f
+                                    : (refY + off[2 * at + 1] / fh) * 2f - 1f;
                             float ix = ((gx + 1f) * fw - 1f) * 0.5f; // = / 2, exactly
                             float iy = ((gy + 1f) * fh - 1f) * 0.5f;
                             float x0f = (float) Math.floor(ix);

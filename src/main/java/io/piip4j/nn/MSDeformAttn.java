@@ -4,6 +4,7 @@ import io.piip4j.tensor.Devices;
 import io.piip4j.tensor.F;
 import io.piip4j.tensor.Tensors;
 import java.util.Arrays;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 
@@ -14,7 +15,9 @@ import org.bytedeco.pytorch.Tensor;
  * {@code levels · points} weights of each head; values are sampled bilinearly per level with zero
  * padding ({@code grid_sample}, align_corners=False), the same arithmetic as the reference's
  * PyTorch path. PIIP's interactions use one level ({@code n_levels = 1}). {@code ratio} narrows
- * the value projection (ViT-Adapter's {@code deform_ratio}).
+ * the value projection (ViT-Adapter's {@code deform_ratio}). DINO's transformer uses the n-level
+ * form with a padding mask over the values and, in its decoder, box references
+ * ({@code (cx, cy, w, h)}: offsets scaled by the box half-size over {@code n_points}, as mmcv's).
  *
  * <p>Parameters: {@code sampling_offsets} Linear(d, heads·levels·points·2) laid out
  * (heads, levels, points, xy), {@code attention_weights} Linear(d, heads·levels·points),
@@ -167,16 +170,30 @@ public final class MSDeformAttn extends Module {
      * @return (N, Lq, C)
      */
     public Tensor forward(Tensor query, Tensor reference, Tensor feat, Levels levels) {
-        return hooked() ? call(FORWARD, () -> attend(query, reference, feat, levels)) : attend(query, reference, feat, levels);
+        return forward(query, reference, feat, levels, null);
     }
 
-    private Tensor attend(Tensor query, Tensor reference, Tensor feat, Levels levels) {
+    /**
+     * As {@link #forward(Tensor, Tensor, Tensor, Levels)} with values at padded positions set to 0
+     * (mmcv's {@code key_padding_mask}) and references that may be boxes.
+     *
+     * @param reference (1 or N, Lq, levels or 1, 2 or 4): points (x, y), or boxes (cx, cy, w, h)
+     *                  around whose centre the offsets are scaled by {@code (w, h) / 2 / n_points}
+     * @param padding   (N, Σ H_l·W_l) bool, true at padded positions; null where there is none
+     */
+    public Tensor forward(Tensor query, Tensor reference, Tensor feat, Levels levels, Tensor padding) {
+        return hooked() ? call(FORWARD, () -> attend(query, reference, feat, levels, padding))
+                : attend(query, reference, feat, levels, padding);
+    }
+
+    private Tensor attend(Tensor query, Tensor reference, Tensor feat, Levels levels, Tensor padding) {
         check(reference, feat, levels);
         long n = query.size(0);
         long lq = query.size(1);
         long tokens = feat.size(1);
         long headDim = valueDim / numHeads;
-        Tensor value = valueProj.forward(feat); // (N, Len, M·D)
+        Tensor projected = valueProj.forward(feat); // (N, Len, M·D)
+        Tensor value = padding == null ? projected : projected.masked_fill(padding.unsqueeze(-1), new Scalar(0.0));
         Tensor offsets = samplingOffsets.forward(query);
         Tensor logits = attentionWeights.forward(query);
         // the step "sampling" (softmax, locations, bilinear samples, weighted sum) as hooks see it
@@ -187,7 +204,7 @@ public final class MSDeformAttn extends Module {
                     ? DeformableSampling.sample(value.view(n, tokens, numHeads, headDim),
                             offsets.view(n, lq, numHeads, numLevels, numPoints, 2),
                             weights.view(n, lq, numHeads, numLevels, numPoints),
-                            reference.view(reference.size(0), lq, reference.size(2), 2), levels)
+                            reference.view(reference.size(0), lq, reference.size(2), reference.size(3)), levels)
                     : sampleWithTensorOps(value.view(n, tokens, numHeads, headDim), offsets, weights, reference, levels);
         });
         return outputProj.forward(out);
@@ -203,8 +220,8 @@ public final class MSDeformAttn extends Module {
                     + feat.size(1));
         }
         long refLevels = reference.dim() == 4 ? reference.size(2) : -1;
-        if (refLevels != 1 && refLevels != numLevels || reference.size(-1) != 2) {
-            throw new IllegalArgumentException("reference points must be (N, Lq, " + numLevels + " or 1, 2), got "
+        if (refLevels != 1 && refLevels != numLevels || reference.size(-1) != 2 && reference.size(-1) != 4) {
+            throw new IllegalArgumentException("reference points must be (N, Lq, " + numLevels + " or 1, 2 or 4), got "
                     + Arrays.toString(reference.sizes().vec().get()));
         }
     }
@@ -212,7 +229,8 @@ public final class MSDeformAttn extends Module {
     /**
      * The reference's PyTorch path ({@code ms_deform_attn_core_pytorch}), op for op
      * (differentiable; any device): per level, the values as an (N·M, D, H_l, W_l) image sampled at
-     * {@code 2·(ref + offset / (W_l, H_l)) − 1}; the samples of all levels weighted and summed.
+     * {@code 2·(ref + offset / (W_l, H_l)) − 1} (box references: {@code 2·(ref_xy + offset / P · ref_wh · 0.5) − 1});
+     * the samples of all levels weighted and summed.
      *
      * @param value   (N, Len, M, D)
      * @param weights (N, Lq, M, L·P) softmax weights
@@ -223,15 +241,24 @@ public final class MSDeformAttn extends Module {
         long headDim = value.size(3);
         long lq = weights.size(1);
         Tensor offsets = offsetsFlat.view(n, lq, numHeads, numLevels, numPoints, 2);
-        // locations = ref + offset / (W_l, H_l); grid = 2·loc − 1
-        float[] wh = new float[2 * numLevels];
-        for (int l = 0; l < numLevels; l++) {
-            wh[2 * l] = levels.widths[l];
-            wh[2 * l + 1] = levels.heights[l];
-        }
-        Tensor normalizer = Devices.onDeviceOf(Tensors.fromFloats(wh, numLevels, 1, 2), offsets);
         Tensor ref = Devices.onDeviceOf(reference, offsets);
-        Tensor loc = ref.view(ref.size(0), lq, 1, ref.size(2), 1, 2).add(offsets.div(normalizer));
+        Tensor loc;
+        if (ref.size(-1) == 2) {
+            // locations = ref + offset / (W_l, H_l)
+            float[] wh = new float[2 * numLevels];
+            for (int l = 0; l < numLevels; l++) {
+                wh[2 * l] = levels.widths[l];
+                wh[2 * l + 1] = levels.heights[l];
+            }
+            Tensor normalizer = Devices.onDeviceOf(Tensors.fromFloats(wh, numLevels, 1, 2), offsets);
+            loc = ref.view(ref.size(0), lq, 1, ref.size(2), 1, 2).add(offsets.div(normalizer));
+        } else {
+            // box references: locations = ref_xy + offset / P · ref_wh · 0.5
+            Tensor box = ref.view(ref.size(0), lq, 1, ref.size(2), 1, 4);
+            Tensor xy = F.slice(box, -1, 0, 2);
+            Tensor half = F.slice(box, -1, 2, 4);
+            loc = xy.add(F.mul(F.div(offsets, numPoints).mul(half), 0.5));
+        }
         Tensor grid = F.add(F.mul(loc, 2.0), -1.0); // (N, Lq, M, L, P, 2)
         Tensor[] perLevel = new Tensor[numLevels];
         for (int l = 0; l < numLevels; l++) {

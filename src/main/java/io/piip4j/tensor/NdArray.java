@@ -38,6 +38,12 @@ public record NdArray(DType dtype, long[] shape, ByteBuffer data) {
         return new NdArray(DType.FLOAT32, shape.clone(), b);
     }
 
+    public static NdArray ofLongs(long[] values, long... shape) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        b.asLongBuffer().put(values);
+        return new NdArray(DType.INT64, shape.clone(), b);
+    }
+
     /** The values as float32, converting from any floating or integer type. */
     public float[] toFloats() {
         int n = Math.toIntExact(numel());

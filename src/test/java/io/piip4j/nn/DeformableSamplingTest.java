@@ -82,4 +82,31 @@ class DeformableSamplingTest {
         assertArrayEquals(expected, fused, 1e-6f);
         assertClose(run(a, q, ref, feat, false), fused);
     }
+
+    /** DINO's decoder: four levels, box references per level, a padding mask over the values. */
+    @Test
+    void fusedPassEqualsTheTensorOpsWithBoxReferencesAndPadding() {
+        torch.manual_seed(11);
+        MSDeformAttn a = new MSDeformAttn(32, 4, 8, 4, 1.0, 32);
+        for (Parameter p : a.namedParameters().values()) {
+            p.set(torch.randn(p.shape()).mul(new Scalar(p.shape()[0] == 8L * 4 * 4 * 2 ? 2.0 : 0.5)));
+        }
+        MSDeformAttn.Levels levels = MSDeformAttn.Levels.of(6, 8, 3, 4, 2, 2, 1, 1);
+        long len = levels.tokens();
+        Tensor q = torch.randn(2, 7, 32);
+        Tensor feat = torch.randn(2, len, 32);
+        Tensor boxes = torch.rand(2, 7, 4, 4); // (cx, cy, w, h) per level
+        Tensor padding = torch.rand(2, len).gt(new Scalar(0.7));
+        float[] tensorOps = Tensors.toFloats(a.forward(q, boxes, feat, levels, padding).detach());
+        float[] fused;
+        float[] otherPadValues;
+        try (InferenceMode m = new InferenceMode()) {
+            fused = Tensors.toFloats(a.forward(q, boxes, feat, levels, padding));
+            // values at padded positions are masked out: changing them changes nothing
+            Tensor noisy = feat.add(torch.randn(2, len, 32).mul(padding.unsqueeze(-1).to(torch.ScalarType.Float)));
+            otherPadValues = Tensors.toFloats(a.forward(q, boxes, noisy, levels, padding));
+        }
+        assertClose(tensorOps, fused);
+        assertArrayEquals(fused, otherPadValues, 1e-6f);
+    }
 }

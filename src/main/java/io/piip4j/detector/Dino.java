@@ -1,0 +1,177 @@
+package io.piip4j.detector;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.piip4j.backbone.PiipNetwork;
+import io.piip4j.config.ConfigException;
+import io.piip4j.config.ConfigReader;
+import io.piip4j.config.PiipConfig;
+import io.piip4j.head.Detections;
+import io.piip4j.head.ImageMeta;
+import io.piip4j.head.StageSink;
+import io.piip4j.head.dino.DinoHead;
+import io.piip4j.head.dino.SinePositionalEncoding;
+import io.piip4j.neck.ChannelMapper;
+import io.piip4j.nn.InferenceWeights;
+import io.piip4j.nn.Module;
+import io.piip4j.nn.Parameter;
+import io.piip4j.predict.Labels;
+import io.piip4j.tensor.Inference;
+import io.piip4j.tensor.NdArray;
+import io.piip4j.tensor.Tensors;
+import io.piip4j.weights.StateDictLoader;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * mmdetection's {@code DINO} (PIIP's mmdet 2.25 fork) at test time with a PIIP backbone: the
+ * backbone's three DINO maps → {@link ChannelMapper} (plus a stride-2 level) → {@link DinoHead}
+ * (deformable encoder, two-stage query selection, decoder with box refinement) → the top
+ * {@code max_per_img} (query, class) pairs per image, boxes in original-image pixels. Parameters are
+ * named as mmdetection's state dict ({@code backbone.…}, {@code neck.…}, {@code bbox_head.…}), so a
+ * whole-model checkpoint loads without renaming.
+ */
+public final class Dino extends Module implements DetectionModel {
+    /** The steps a detection reports to forward hooks: backbone, neck, head (the transformer reports its own), detections. */
+    public static final String BACKBONE = "backbone";
+    public static final String NECK = "neck";
+    public static final String HEAD = "bbox_head";
+    public static final String DETECTIONS = "detections";
+
+    private final DinoConfig config;
+    private final PiipNetwork backbone;
+    private final ChannelMapper neck;
+    private final DinoHead head;
+    private DetectionPreprocess pipeline = new DetectionPreprocess(DetectionPreprocess.DEFAULT_SCALE, true,
+            new double[] {123.675, 116.28, 103.53}, new double[] {58.395, 57.12, 57.375}, true, DetectionPreprocess.DEFAULT_SIZE_DIVISOR);
+
+    public Dino(PiipConfig backboneConfig, DinoConfig config) {
+        if (!backboneConfig.dense().isDino()) {
+            throw new IllegalArgumentException("backbone: a DINO detector needs the backbone's DINO outputs (is_dino=True)");
+        }
+        this.config = config;
+        this.backbone = child("backbone", PiipNetwork.build(backboneConfig));
+        DinoConfig.Neck n = config.neck();
+        this.neck = child("neck", new ChannelMapper(n.inChannels(), n.outChannels(), n.kernelSize(), n.gnGroups(), n.numOuts()));
+        DinoConfig.PositionalEncoding p = config.positionalEncoding();
+        this.head = child("bbox_head", new DinoHead(config.transformer(),
+                new SinePositionalEncoding(p.numFeats(), p.temperature(), p.normalize(), p.scale(), p.eps(), p.offset()),
+                config.numClasses(), config.numRegFcs()));
+    }
+
+    public DinoConfig config() {
+        return config;
+    }
+
+    public DinoHead head() {
+        return head;
+    }
+
+    @Override
+    public DetectionPreprocess pipeline() {
+        return pipeline;
+    }
+
+    @Override
+    public boolean predictsMasks() {
+        return false;
+    }
+
+    /** The COCO class names for 80 classes, {@code class_<i>} otherwise. */
+    @Override
+    public List<String> classNames() {
+        int n = config.numClasses();
+        return n == 80 ? Labels.coco80() : Labels.generic(n);
+    }
+
+    /** Builds the model a config file describes (golden case.json or released config) and loads a whole-model checkpoint strictly. */
+    public static Dino load(Path configFile, Map<String, NdArray> stateDict, String source) {
+        JsonNode root = MaskRcnnConfig.tree(configFile);
+        return load(root, configFile.getFileName().toString(), stateDict, source);
+    }
+
+    /** As {@link #load(Path, Map, String)} from a config already parsed; {@code name} names it in errors. */
+    public static Dino load(JsonNode root, String name, Map<String, NdArray> stateDict, String source) {
+        PiipConfig backboneCfg;
+        try {
+            backboneCfg = ConfigReader.parse(root);
+        } catch (ConfigException e) {
+            throw new ConfigException(name + ": " + e.getMessage());
+        }
+        DinoConfig cfg = DinoConfig.read(root, name);
+        DetectionPreprocess pipeline = DetectionPreprocess.fromConfig(root, name);
+        Dino model;
+        try {
+            model = new Dino(backboneCfg, cfg);
+        } catch (IllegalArgumentException e) { // a size the config gives that the layers cannot take
+            throw new ConfigException(name + ": model: " + e.getMessage(), e);
+        }
+        model.pipeline = pipeline;
+        try {
+            checkClassCount(model, stateDict, source);
+            StateDictLoader.load(model, stateDict, true, source);
+            InferenceWeights.keepOnlyPacked(model);
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** Whether a state dict holds a whole DINO (its head's keys), not just a backbone. */
+    public static boolean isWholeModel(Map<String, NdArray> stateDict) {
+        return stateDict.keySet().stream().anyMatch(k -> k.startsWith("bbox_head.transformer."));
+    }
+
+    /** The classifiers' shape tells the class count: a mismatch there is reported on its own, first. */
+    private static void checkClassCount(Dino model, Map<String, NdArray> stateDict, String source) {
+        Map<String, Parameter> params = model.namedParameters();
+        for (String key : List.of("bbox_head.cls_branches.0.weight", "bbox_head.label_embedding.weight")) {
+            NdArray a = stateDict.get(key);
+            Parameter p = params.get(key);
+            if (a != null && p != null && !Arrays.equals(a.shape(), p.shape())) {
+                throw new ConfigException(source + ": " + key + " has shape " + Arrays.toString(a.shape()) + " in the checkpoint but "
+                        + Arrays.toString(p.shape()) + " in the model (num_classes " + model.config.numClasses() + " in the config)");
+            }
+        }
+    }
+
+    @Override
+    public List<Detections> detect(NdArray images, List<ImageMeta> metas, boolean rescale, StageSink sink) {
+        long[] s = images.shape();
+        if (s.length != 4 || s[1] != 3 || s[0] != metas.size()) {
+            throw new IllegalArgumentException("input must be (batch, 3, height, width) with one image meta per image, got shape "
+                    + Arrays.toString(s) + " and " + metas.size() + " metas");
+        }
+        return Inference.run(() -> forward(Tensors.fromNdArray(images), metas, rescale, sink));
+    }
+
+    private List<Detections> forward(Tensor images, List<ImageMeta> metas, boolean rescale, StageSink sink) {
+        List<Tensor> feats = call(BACKBONE, () -> backbone.forwardOutputs(images));
+        report(sink, "backbone", feats);
+        List<Tensor> levels = call(NECK, () -> neck.forward(feats));
+        report(sink, "neck", levels);
+        int batchH = (int) images.size(2);
+        int batchW = (int) images.size(3);
+        DinoHead.Outputs out = call(HEAD, () -> head.forward(levels, batchH, batchW, metas, sink));
+        List<Detections> dets = call(DETECTIONS, () -> head.detections(out, metas, config.maxPerImg(), rescale, sink));
+        if (sink.active()) {
+            for (Detections d : dets) {
+                sink.put("det_bboxes", NdArray.ofFloats(d.boxes(), d.count(), 5));
+                long[] labels = Arrays.stream(d.labels()).asLongStream().toArray();
+                sink.put("det_labels", NdArray.ofLongs(labels, labels.length));
+            }
+        }
+        return dets;
+    }
+
+    private static void report(StageSink sink, String stage, List<Tensor> ts) {
+        if (sink.active()) {
+            for (Tensor t : ts) {
+                sink.put(stage, Tensors.toNdArray(t));
+            }
+        }
+    }
+}

@@ -150,6 +150,27 @@ public final class MaskRcnn extends Module implements DetectionModel {
      * As {@link #load(Path, Path)} from a config already parsed (a zoo model's JSON, say);
      * {@code name} names the config in errors, {@code source} the checkpoint.
      */
+    /**
+     * The model a config describes (mmdetection config or golden case.json), with the config's test
+     * pipeline and weights not yet set: for training from scratch ({@code detector.train.DetectorInit}).
+     */
+    public static MaskRcnn create(JsonNode root, String name) {
+        PiipConfig backboneCfg;
+        try {
+            backboneCfg = ConfigReader.parse(root);
+        } catch (ConfigException e) {
+            throw new ConfigException(name + ": " + e.getMessage());
+        }
+        MaskRcnn model;
+        try {
+            model = new MaskRcnn(backboneCfg, MaskRcnnConfig.read(root, name));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name + ": model: " + e.getMessage(), e);
+        }
+        model.pipeline = DetectionPreprocess.fromConfig(root, name);
+        return model;
+    }
+
     public static MaskRcnn load(JsonNode root, String name, Map<String, NdArray> stateDict, String source) {
         PiipConfig backboneCfg;
         try {

@@ -13,10 +13,10 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * terminal it redraws in place; into a file (a background run's log) it prints a line every
  * {@code logEverySeconds} instead, so logs stay readable. Quiet mode prints nothing.
  */
-final class Progress implements AutoCloseable {
+public final class Progress implements AutoCloseable {
     private final ProgressBar bar;
 
-    Progress(String task, long images, long done, boolean quiet, PrintStream out) {
+    public Progress(String task, long images, long done, boolean quiet, PrintStream out) {
         if (quiet) {
             bar = null;
             return;
@@ -35,6 +35,14 @@ final class Progress implements AutoCloseable {
         if (bar != null) {
             bar.stepBy(images);
             bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f acc %.2f%%", loss, 100 * accuracy));
+        }
+    }
+
+    /** {@code images} more done; {@code message} follows the bar (running losses, say). */
+    public void step(long images, String message) {
+        if (bar != null) {
+            bar.stepBy(images);
+            bar.setExtraMessage(message);
         }
     }
 

@@ -64,16 +64,16 @@ class UperNetGoldenTest {
         List<?> backbone = (List<?>) expected.get("backbone");
         assertEquals(backbone.size(), got.get("backbone").size(), "backbone outputs");
         for (int i = 0; i < backbone.size(); i++) {
-            Golden.assertAgrees((NdArray) backbone.get(i), got.get("backbone").get(i), name + " backbone[" + i + "]");
+            agrees((NdArray) backbone.get(i), got.get("backbone").get(i), name + " backbone[" + i + "]");
         }
-        Golden.assertAgrees((NdArray) expected.get("decode_logits"), one(got, "decode_logits"), name + " decode_logits");
-        Golden.assertAgrees((NdArray) expected.get("aux_logits"), one(got, "aux_logits"), name + " aux_logits");
+        agrees((NdArray) expected.get("decode_logits"), one(got, "decode_logits"), name + " decode_logits");
+        agrees((NdArray) expected.get("aux_logits"), one(got, "aux_logits"), name + " aux_logits");
         NdArray segLogit = one(got, "seg_logit");
-        Golden.assertAgrees((NdArray) expected.get("seg_logit_first_classes"), firstChannels(List.of(segLogit), kept),
+        agrees((NdArray) expected.get("seg_logit_first_classes"), firstChannels(List.of(segLogit), kept),
                 name + " seg_logit_first_classes");
-        Golden.assertAgrees((NdArray) expected.get("probs_first_classes"), firstChannels(got.get("probs"), kept),
+        agrees((NdArray) expected.get("probs_first_classes"), firstChannels(got.get("probs"), kept),
                 name + " probs_first_classes");
-        Golden.assertAgrees((NdArray) expected.get("probs_max"), concat(got.get("probs_max")), name + " probs_max");
+        agrees((NdArray) expected.get("probs_max"), concat(got.get("probs_max")), name + " probs_max");
 
         JsonNode margins = root.get("argmax_margins");
         int inputTies = margins.get("seg_logit_input_size").get("pixels_below_tol").asInt();
@@ -92,7 +92,13 @@ class UperNetGoldenTest {
         assertEquals(ref.length, k, "class map pixels");
         int diff = differing(ref, predictor);
         assertTrue(diff <= rescaledTies, name + ": the chunked class map differs from the reference at " + diff + " pixels");
-        Golden.assertAgrees((NdArray) expected.get("probs_max"), confidences(maps, s[0]), name + " class map confidence");
+        agrees((NdArray) expected.get("probs_max"), confidences(maps, s[0]), name + " class map confidence");
+    }
+
+    /** Prints the observed deviation, relative to the bound's scale, beside the assertion. */
+    private static void agrees(NdArray expected, NdArray actual, String what) {
+        System.out.printf("%s: max |port - reference| / max(1, max |reference|) = %.3g%n", what, Golden.relativeDeviation(expected, actual));
+        Golden.assertAgrees(expected, actual, what);
     }
 
     private static NdArray one(Map<String, List<NdArray>> got, String stage) {

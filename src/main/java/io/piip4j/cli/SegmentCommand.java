@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "segment", mixinStandardHelpOptions = true,
         header = "Semantic segmentation of images: a class for every pixel, drawn as a colour map and an overlay with a legend.",
-        footer = {"", "Examples:", "  piip segment --config 2branch__upernet_internvit_h6b_192_512_80k_ade20k_bs16_lr4e-5 --weights upernet.pth room.jpg",
+        footer = {"", "Examples:", "  piip segment --config piip-h6b-upernet-512-192 --weights upernet_piip_h6b_192.pth room.jpg",
             "  piip segment --config ../shared/golden/upernet_seg2_intern_slide_b1_c/case.json \\",
             "      --weights ../shared/golden/upernet_seg2_intern_slide_b1_c/weights.pth --out seg --json *.jpg"},
         description = {"Run a UperNet segmentor (a whole mmsegmentation checkpoint) on images (JPEG, PNG, BMP, GIF; grey, RGBA, CMYK,"

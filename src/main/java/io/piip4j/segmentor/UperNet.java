@@ -52,6 +52,8 @@ public final class UperNet extends TaskModel {
     /** Steps reported to forward hooks: the backbone, the decode head (per window in slide mode). */
     public static final String BACKBONE = "backbone";
     public static final String DECODE_HEAD = "decode_head";
+    /** Step reported to forward hooks: the logits cut to each image, resized to its original size, argmax. */
+    public static final String CLASS_MAPS = "class_maps";
     /** Classes resized to the original image at once when making a class map: bounds that step's memory. */
     static final int CLASS_CHUNK = 16;
 
@@ -274,16 +276,18 @@ public final class UperNet extends TaskModel {
                 sink.put("seg_logit", Tensors.toNdArray(segLogit));
                 sink.put("seg_pred_input_size", Tensors.toNdArray(torch.argmax(segLogit, new LongOptional(1), false)));
             }
-            List<ClassMap> out = new ArrayList<>();
-            for (int i = 0; i < metas.size(); i++) {
-                ImageMeta m = metas.get(i);
-                Tensor one = segLogit.narrow(0, i, 1).narrow(2, 0, m.imgH()).narrow(3, 0, m.imgW()); // remove the padding area
-                if (sink.active()) {
-                    Scoped.run(() -> reportFull(one, m, sink));
+            return call(CLASS_MAPS, () -> {
+                List<ClassMap> out = new ArrayList<>();
+                for (int i = 0; i < metas.size(); i++) {
+                    ImageMeta m = metas.get(i);
+                    Tensor one = segLogit.narrow(0, i, 1).narrow(2, 0, m.imgH()).narrow(3, 0, m.imgW()); // remove the padding area
+                    if (sink.active()) {
+                        Scoped.run(() -> reportFull(one, m, sink));
+                    }
+                    out.add(classMap(one, m.oriH(), m.oriW(), confidence, names));
                 }
-                out.add(classMap(one, m.oriH(), m.oriW(), confidence, names));
-            }
-            return out;
+                return out;
+            });
         });
     }
 

@@ -339,7 +339,7 @@ public final class UperNet extends TaskModel {
             });
             listener.window(++k, sw.count());
         }
-        return preds.div(count);
+        return preds.div_(count); // in place: the accumulator becomes the averaged logits
     }
 
     /** The reference's outputs for one image: softmax of the logits resized to the original size, its maximum and argmax. */
@@ -359,37 +359,34 @@ public final class UperNet extends TaskModel {
      */
     private static ClassMap classMap(Tensor logit, int oriH, int oriW, boolean confidence, List<String> names) {
         int classes = (int) logit.size(1);
-        Tensor[] best = new Tensor[2]; // max value, its class
+        // the running maximum and its class, updated in place chunk by chunk (each chunk's temporaries freed)
+        Tensor best = torch.full(new long[] {1, oriH, oriW}, new Scalar(Float.NEGATIVE_INFINITY));
+        Tensor bestClass = torch.zeros(new long[] {1, oriH, oriW}, new org.bytedeco.pytorch.TensorOptions(
+                new org.bytedeco.pytorch.ScalarTypeOptional(ScalarType.Long)));
         for (int c0 = 0; c0 < classes; c0 += CLASS_CHUNK) {
             int c = c0;
             int n = Math.min(CLASS_CHUNK, classes - c0);
-            Tensor[] next = Scoped.all(() -> {
+            Scoped.run(() -> {
                 Tensor part = F.interpolateBilinear(logit.narrow(1, c, n), oriH, oriW);
                 Tensor max = part.amax(new long[] {1}, false);
                 Tensor arg = torch.argmax(part, new LongOptional(1), false).add(new Scalar(c));
-                if (best[0] == null) {
-                    return new Tensor[] {max, arg};
-                }
-                Tensor better = max.gt(best[0]);
-                return new Tensor[] {torch.where(better, max, best[0]), torch.where(better, arg, best[1])};
+                Tensor better = max.gt(best); // strictly: an earlier class keeps a tie, as argmax does
+                bestClass.copy_(torch.where(better, arg, bestClass));
+                best.copy_(torch.where(better, max, best));
             });
-            best[0] = next[0];
-            best[1] = next[1];
         }
-        java.nio.IntBuffer ints = Tensors.toNdArray(best[1].to(ScalarType.Int)).data().asIntBuffer();
+        java.nio.IntBuffer ints = Tensors.toNdArray(bestClass.to(ScalarType.Int)).data().asIntBuffer();
         int[] labels = new int[ints.remaining()];
         ints.get(labels);
         float[] conf = null;
         if (confidence) {
-            Tensor sum = null;
+            Tensor sum = torch.zeros(1, oriH, oriW);
             for (int c0 = 0; c0 < classes; c0 += CLASS_CHUNK) {
                 int c = c0;
                 int n = Math.min(CLASS_CHUNK, classes - c0);
-                Tensor prev = sum;
-                sum = Scoped.one(() -> {
+                Scoped.run(() -> {
                     Tensor part = F.interpolateBilinear(logit.narrow(1, c, n), oriH, oriW);
-                    Tensor e = part.sub(best[0].unsqueeze(1)).exp().sum(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional());
-                    return prev == null ? e : prev.add(e);
+                    sum.add_(part.sub(best.unsqueeze(1)).exp().sum(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()));
                 });
             }
             conf = Tensors.toFloats(sum.reciprocal());

@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:", "  piip forward --config ../shared/golden/cls3_deit_merged/case.json --weights ../shared/golden/cls3_deit_merged/weights.pth \\", "      --input ../shared/golden/cls3_deit_merged/io.pth --output-dir out"},
         description = "Run the model on an input tensor and write each output as output_<i>.npy (float32);"
                 + " a whole Mask R-CNN checkpoint writes det_bboxes_<i>.npy, det_labels_<i>.npy and masks_<i>.npy per image;"
-                + " a whole UperNet checkpoint writes seg_logit.npy and seg_pred_<i>.npy (class map at the original size, int64) per image.")
+                + " a whole UperNet checkpoint writes decode_logits.npy, aux_logits.npy, seg_logit.npy and seg_pred_<i>.npy (class map at the original size, int64) per image.")
 final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "case.json, released config or backbone config (JSON).")
     String config;
@@ -101,8 +101,10 @@ final class ForwardCommand implements Callable<Integer> {
     }
 
     /**
-     * A whole UperNet checkpoint, in the config's test mode: {@code seg_logit.npy} (B × classes × H × W
-     * float32, the logits at the input's size before rescaling) and per image {@code seg_pred_<i>.npy}
+     * A whole UperNet checkpoint, in the config's test mode: {@code decode_logits.npy} and
+     * {@code aux_logits.npy} (the heads' outputs; of the first window in slide mode, as the golden
+     * cases save them), {@code seg_logit.npy} (B × classes × H × W float32, the logits at the input's
+     * size before rescaling) and per image {@code seg_pred_<i>.npy}
      * (H × W int64 class map at its {@code ori_shape}), using case.json's {@code img_metas} where present.
      */
     private int segment(ConfigSource source, Map<String, NdArray> stateDict, String weightsName, NdArray x) throws Exception {
@@ -115,20 +117,22 @@ final class ForwardCommand implements Callable<Integer> {
         }
         List<ImageMeta> metas = MaskRcnnConfig.imageMetas(source.json(), source.file().getFileName().toString(), (int) s[0],
                 (int) s[2], (int) s[3]);
-        List<NdArray> logits = new ArrayList<>();
+        Map<String, NdArray> logits = new java.util.LinkedHashMap<>();
         List<ClassMap> maps;
         try (UperNet model = UperNet.load(source.json(), source.file().getFileName().toString(), stateDict, weightsName)) {
             maps = model.segment(x, metas, model.segmentorConfig().test().mode(), false, UperNet.WindowListener.NONE,
                     (stage, value) -> {
-                        if (stage.equals("seg_logit")) {
-                            logits.add(value);
+                        if (stage.endsWith("_logits") || stage.equals("seg_logit")) {
+                            logits.putIfAbsent(stage, value);
                         }
                     });
         }
         Files.createDirectories(outputDir);
-        Path logitFile = outputDir.resolve("seg_logit.npy");
-        Npy.write(logitFile, logits.get(0));
-        System.out.println(logitFile + " " + Arrays.toString(logits.get(0).shape()));
+        for (Map.Entry<String, NdArray> e : logits.entrySet()) {
+            Path f = outputDir.resolve(e.getKey() + ".npy");
+            Npy.write(f, e.getValue());
+            System.out.println(f + " " + Arrays.toString(e.getValue().shape()));
+        }
         for (int i = 0; i < maps.size(); i++) {
             ClassMap m = maps.get(i);
             ByteBuffer b = ByteBuffer.allocate(8 * m.labels().length).order(ByteOrder.LITTLE_ENDIAN);

@@ -180,6 +180,9 @@ class SegmentCommandTest {
                 assertArrayEquals(new long[] {s[1], s[2]}, pred.shape());
                 assertArrayEquals(Arrays.copyOfRange(all, i * plane, (i + 1) * plane), pred.toFloats(), name + " image " + i);
             }
+            for (String head : List.of("decode_logits", "aux_logits")) {
+                Golden.assertAgrees((NdArray) ref.get(head), Npy.read(out.resolve(head + ".npy")), name + " " + head);
+            }
             NdArray logits = Npy.read(out.resolve("seg_logit.npy"));
             long[] in = ((NdArray) Golden.map(PthReader.read(dir.resolve("io.pth"))).get("input")).shape();
             assertArrayEquals(new long[] {in[0], 150, in[2], in[3]}, logits.shape());

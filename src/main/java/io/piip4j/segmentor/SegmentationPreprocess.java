@@ -34,6 +34,8 @@ public final class SegmentationPreprocess {
     private final int shortEdge;
     private final boolean setr;
     private final int cropShort;
+    private final double[] configMean;
+    private final double[] configStd;
     private final float[] mean;
     private final double[] stdInv;
     private final boolean toRgb;
@@ -51,6 +53,8 @@ public final class SegmentationPreprocess {
         }
         this.longEdge = Math.max(imgScale[0], imgScale[1]);
         this.shortEdge = Math.min(imgScale[0], imgScale[1]);
+        this.configMean = mean.clone();
+        this.configStd = std.clone();
         this.setr = setrCrop > 0;
         this.cropShort = setrCrop;
         this.mean = new float[3];
@@ -67,9 +71,7 @@ public final class SegmentationPreprocess {
 
     /** The same normalisation, resizing every image to fit into {@code size × size} (whole-mode inference). */
     public SegmentationPreprocess forWhole(int size) {
-        double[] m = {mean[0], mean[1], mean[2]};
-        double[] s = {1 / stdInv[0], 1 / stdInv[1], 1 / stdInv[2]};
-        return new SegmentationPreprocess(new int[] {size, size}, 0, m, s, toRgb);
+        return new SegmentationPreprocess(new int[] {size, size}, 0, configMean, configStd, toRgb);
     }
 
     /**

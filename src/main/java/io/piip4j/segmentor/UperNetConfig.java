@@ -32,7 +32,10 @@ public record UperNetConfig(DecodeHead decodeHead, AuxHead auxHead, Test test) {
             }
         }
 
-        /** The same crop and stride in another mode (a whole-mode config slides at the backbone's size). */
+        /**
+         * The same crop and stride in another mode; a whole-mode config without them slides with crops of
+         * {@code defaultCrop} (the backbone's size) and a stride of two thirds of it (the released 341 / 512).
+         */
         public Test withMode(Mode m, int defaultCrop) {
             int[] crop = cropSize != null ? cropSize : new int[] {defaultCrop, defaultCrop};
             int[] st = stride != null ? stride : new int[] {defaultCrop * 2 / 3, defaultCrop * 2 / 3};

@@ -6,6 +6,7 @@ import io.piip4j.backbone.interaction.InteractionUnit;
 import io.piip4j.detector.Dino;
 import io.piip4j.detector.MaskRcnn;
 import io.piip4j.head.dino.DinoTransformer;
+import io.piip4j.segmentor.UperNet;
 import io.piip4j.head.StandardRoiHead;
 import io.piip4j.nn.ConvFFN;
 import io.piip4j.nn.LayerNorm;
@@ -33,6 +34,9 @@ public final class StageProfile implements AutoCloseable {
     /** A Mask R-CNN's steps ({@link MaskRcnn}, {@link StandardRoiHead}) by stage name. */
     private static final Map<String, String> DETECTOR_STAGES = Map.of(MaskRcnn.BACKBONE, "backbone", MaskRcnn.NECK, "neck",
             MaskRcnn.RPN, "rpn", MaskRcnn.RPN_HEAD, "rpn/head", MaskRcnn.PROPOSALS, "rpn/proposals");
+    /** A UperNet's steps ({@link UperNet}): summed over the sliding windows in slide mode. */
+    private static final Map<String, String> SEGMENTOR_STAGES = Map.of(UperNet.BACKBONE, "backbone", UperNet.DECODE_HEAD, "decode_head",
+            UperNet.CLASS_MAPS, "class_maps");
     private static final Map<String, String> ROI_HEAD_STAGES = Map.of(StandardRoiHead.BOX, "box_head",
             StandardRoiHead.BOX_ROI_ALIGN, "box_head/roi_align", StandardRoiHead.BOX_FCS, "box_head/fcs",
             StandardRoiHead.BOX_NMS, "box_head/nms", StandardRoiHead.MASK, "mask_head",
@@ -73,6 +77,10 @@ public final class StageProfile implements AutoCloseable {
                     "head/encoder/deform/sampling")));
             t.decoderAttentions().forEach(a -> time(a, Map.of(Module.FORWARD, "head/decoder/deform", "sampling",
                     "head/decoder/deform/sampling")));
+            return;
+        }
+        if (m instanceof UperNet segmentor) {
+            time(segmentor, SEGMENTOR_STAGES);
             return;
         }
         if (m instanceof Branch b) {

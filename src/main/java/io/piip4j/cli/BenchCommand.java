@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.piip4j.bench.Benchmark;
 import io.piip4j.bench.DetectorBenchmark;
 import io.piip4j.bench.DinoBenchmark;
+import io.piip4j.bench.SegmentorBenchmark;
+import io.piip4j.segmentor.SegmentationPreprocess;
+import io.piip4j.segmentor.UperNetConfig;
 import io.piip4j.detector.DetectionPreprocess;
 import io.piip4j.detector.DinoConfig;
 import io.piip4j.detector.MaskRcnnConfig;
@@ -27,7 +30,8 @@ import picocli.CommandLine.Parameters;
         header = "Time a model's forward pass (random weights): latency, images/s, GFLOP/s, memory, matmul peak.",
         footer = {"", "Examples:", "  piip bench piip-tsb-cls-368 --dtype bf16 --profile",
             "  piip bench piip-tsb-maskrcnn-1120-896-448 --profile        # the whole Mask R-CNN, one 896x672 image",
-            "  piip bench piip-tsb-maskrcnn-1120-896-448 --backbone --input 1120x1120"},
+            "  piip bench piip-tsb-maskrcnn-1120-896-448 --backbone --input 1120x1120",
+            "  piip bench piip-h6b-upernet-512-192 --mode slide --profile      # the whole UperNet, one 512x683 image"},
         description = "Time forward passes (random weights) and the machine's matmul peak in the same run.")
 final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME|CONFIG", description = "Zoo name or config file.")
@@ -61,8 +65,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
 
-    @Option(names = "--backbone", description = "For a Mask R-CNN or DINO config: time only the backbone (default: the whole detector).")
+    @Option(names = "--backbone", description = "For a Mask R-CNN, DINO or UperNet config: time only the backbone (default: the whole model).")
     boolean backboneOnly;
+
+    @Option(names = "--mode", paramLabel = "whole|slide", description = "For a UperNet config: the test mode to time (default: the config's).")
+    String mode;
 
     @Override
     public Integer call() throws Exception {
@@ -74,9 +81,25 @@ final class BenchCommand implements Callable<Integer> {
         PiipConfig cfg = Inputs.config(spec);
         boolean dino = !backboneOnly && DinoConfig.describes(src.json());
         boolean detector = dino || !backboneOnly && MaskRcnnConfig.describes(src.json());
+        boolean segmentor = !backboneOnly && UperNetConfig.describes(src.json());
         int size = cfg.branches().get(cfg.numBranches() - 1).imgSize();
         int h = size;
         int w = size;
+        UperNetConfig segConfig = segmentor ? UperNetConfig.read(src.json(), src.name()) : null;
+        UperNetConfig.Mode segMode = null;
+        if (segmentor) {
+            try {
+                segMode = mode == null ? segConfig.test().mode() : UperNetConfig.Mode.parse(mode);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--mode: " + e.getMessage());
+            }
+            int crop = segConfig.test().cropSize() == null ? size : segConfig.test().cropSize()[0];
+            int[] hw = SegmentorBenchmark.defaultInput(cfg, segConfig, SegmentationPreprocess.fromConfig(src.json(), src.name(), crop), segMode);
+            h = hw[0];
+            w = hw[1];
+        } else if (mode != null) {
+            throw new UsageException("--mode is for UperNet segmentation configs");
+        }
         if (detector) {
             int[] hw = DetectorBenchmark.defaultInput(DetectionPreprocess.fromConfig(src.json(), src.name()));
             h = hw[0];
@@ -111,6 +134,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (detector) {
             return detector(cfg, MaskRcnnConfig.read(src.json(), src.name()), settings, spec, machine);
+        }
+        if (segmentor) {
+            return segmentor(cfg, segConfig, segMode, settings, spec, machine);
         }
         Benchmark.Result r = Benchmark.run(cfg, settings);
         double imagesPerSecond = batch / r.median();
@@ -181,6 +207,29 @@ final class BenchCommand implements Callable<Integer> {
         }
         printHeader(spec + "  whole DINO  " + dtype, s.height(), s.width(), r, machine);
         System.out.printf(Locale.ROOT, "  detections: %d (random weights; max_per_img per image, no score threshold)%n", d.detections());
+        System.out.printf(Locale.ROOT, "  peak RSS  %.0f MiB%n", r.peakRssBytes() / 1048576.0);
+        System.out.printf(Locale.ROOT, "  matmul peak (%s, 2048², this run) %.0f GFLOP/s%n", dtype, r.matmulGflops());
+        printStages(r);
+        return 0;
+    }
+
+    /** The whole UperNet: {@code segment} on one image in the chosen mode, with the stage split and the window count. */
+    private int segmentor(PiipConfig backbone, UperNetConfig heads, UperNetConfig.Mode m, Benchmark.Settings s, String spec,
+            Capabilities machine) throws Exception {
+        SegmentorBenchmark.Result d = SegmentorBenchmark.run(backbone, heads, m, s);
+        Benchmark.Result r = d.timing();
+        if (json) {
+            ObjectMapper om = new ObjectMapper();
+            ObjectNode o = om.createObjectNode();
+            o.put("model", spec).put("segmentor", true).put("mode", m.toString()).put("windows", d.windows()).put("dtype", dtype)
+                    .put("batch", batch).put("height", s.height()).put("width", s.width()).put("threads", Inference.threads())
+                    .put("min_s", r.min()).put("median_s", r.median()).put("max_s", r.max()).put("images_per_s", batch / r.median())
+                    .put("peak_rss_bytes", r.peakRssBytes()).put("matmul_peak_gflops", r.matmulGflops());
+            printJson(om, o, r, machine);
+            return 0;
+        }
+        printHeader(spec + "  whole UperNet (" + m + (m == UperNetConfig.Mode.SLIDE ? ", " + d.windows() + " windows" : "") + ")  "
+                + dtype, s.height(), s.width(), r, machine);
         System.out.printf(Locale.ROOT, "  peak RSS  %.0f MiB%n", r.peakRssBytes() / 1048576.0);
         System.out.printf(Locale.ROOT, "  matmul peak (%s, 2048², this run) %.0f GFLOP/s%n", dtype, r.matmulGflops());
         printStages(r);

@@ -148,7 +148,7 @@ final class DetectCommand implements Callable<Integer> {
     }
 
     /** The picture's name: the image's file name without extension, made unique within this run. */
-    private static String uniqueName(Path image, Set<String> used) {
+    static String uniqueName(Path image, Set<String> used) {
         String base = String.valueOf(image.getFileName()).replaceFirst("\\.[^.]*$", "");
         String name = base;
         for (int k = 2; !used.add(name); k++) {

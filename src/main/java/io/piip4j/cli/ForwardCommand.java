@@ -8,6 +8,9 @@ import io.piip4j.head.StageSink;
 import io.piip4j.head.Detections;
 import io.piip4j.head.ImageMeta;
 import io.piip4j.predict.PiipModel;
+import io.piip4j.segmentor.ClassMap;
+import io.piip4j.segmentor.UperNet;
+import io.piip4j.segmentor.UperNetConfig;
 import io.piip4j.tensor.DType;
 import io.piip4j.tensor.NdArray;
 import io.piip4j.weights.Checkpoints;
@@ -31,7 +34,8 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:", "  piip forward --config ../shared/golden/cls3_deit_merged/case.json --weights ../shared/golden/cls3_deit_merged/weights.pth \\", "      --input ../shared/golden/cls3_deit_merged/io.pth --output-dir out"},
         description = "Run the model on an input tensor and write each output as output_<i>.npy (float32);"
                 + " a whole Mask R-CNN checkpoint writes det_bboxes_<i>.npy, det_labels_<i>.npy and masks_<i>.npy per image,"
-                + " a whole DINO checkpoint det_bboxes_<i>.npy, det_labels_<i>.npy and det_query_index_<i>.npy.")
+                + " a whole DINO checkpoint det_bboxes_<i>.npy, det_labels_<i>.npy and det_query_index_<i>.npy;"
+                + " a whole UperNet checkpoint writes decode_logits.npy, aux_logits.npy, seg_logit.npy and seg_pred_<i>.npy (class map at the original size, int64) per image.")
 final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "case.json, released config or backbone config (JSON).")
     String config;
@@ -66,6 +70,12 @@ final class ForwardCommand implements Callable<Integer> {
                 return detect(source, stateDict, weightsFile.getFileName().toString(), x);
             }
         }
+        if (source.file() != null && UperNetConfig.describes(source.json())) {
+            Map<String, NdArray> stateDict = Checkpoints.readStateDict(weightsFile, checkpoint.options());
+            if (UperNet.isWholeModel(stateDict)) {
+                return segment(source, stateDict, weightsFile.getFileName().toString(), x);
+            }
+        }
         try (PiipModel model = PiipModel.load(Inputs.config(config), weightsFile, true,
                 checkpoint.options())) {
             if (x.dtype() != io.piip4j.tensor.DType.FLOAT32) {
@@ -90,6 +100,54 @@ final class ForwardCommand implements Callable<Integer> {
                 System.err.println("piip: note: ran the backbone only (its feature maps above); " + unused.size() + " checkpoint keys of "
                         + String.join(", ", parts) + " were not used");
             }
+        }
+        return 0;
+    }
+
+    /**
+     * A whole UperNet checkpoint, in the config's test mode: {@code decode_logits.npy} and
+     * {@code aux_logits.npy} (the heads' outputs; of the first window in slide mode, as the golden
+     * cases save them), {@code seg_logit.npy} (B × classes × H × W float32, the logits at the input's
+     * size before rescaling) and per image {@code seg_pred_<i>.npy}
+     * (H × W int64 class map at its {@code ori_shape}), using case.json's {@code img_metas} where present.
+     */
+    private int segment(ConfigSource source, Map<String, NdArray> stateDict, String weightsName, NdArray x) throws Exception {
+        if (!runtime.device.equals("cpu") || !runtime.dtype.equals("fp32")) {
+            throw new IllegalArgumentException("--device/--dtype: the UperNet segmentor runs in float32 on the CPU for now");
+        }
+        long[] s = x.shape();
+        if (s.length != 4) {
+            throw new IllegalArgumentException("input must be a (batch, 3, height, width) tensor, got shape " + Arrays.toString(s));
+        }
+        List<ImageMeta> metas = MaskRcnnConfig.imageMetas(source.json(), source.file().getFileName().toString(), (int) s[0],
+                (int) s[2], (int) s[3]);
+        Map<String, NdArray> logits = new java.util.LinkedHashMap<>();
+        List<ClassMap> maps;
+        try (UperNet model = UperNet.load(source.json(), source.file().getFileName().toString(), stateDict, weightsName)) {
+            maps = model.segment(x, metas, model.segmentorConfig().test().mode(), false, UperNet.WindowListener.NONE,
+                    (stage, value) -> {
+                        if (stage.endsWith("_logits") || stage.equals("seg_logit")) {
+                            logits.putIfAbsent(stage, value);
+                        }
+                    });
+        }
+        Files.createDirectories(outputDir);
+        for (Map.Entry<String, NdArray> e : logits.entrySet()) {
+            Path f = outputDir.resolve(e.getKey() + ".npy");
+            Npy.write(f, e.getValue());
+            System.out.println(f + " " + Arrays.toString(e.getValue().shape()));
+        }
+        for (int i = 0; i < maps.size(); i++) {
+            ClassMap m = maps.get(i);
+            ByteBuffer b = ByteBuffer.allocate(8 * m.labels().length).order(ByteOrder.LITTLE_ENDIAN);
+            for (int l : m.labels()) {
+                b.putLong(l);
+            }
+            b.flip();
+            NdArray pred = new NdArray(DType.INT64, new long[] {m.height(), m.width()}, b);
+            Path f = outputDir.resolve("seg_pred_" + i + ".npy");
+            Npy.write(f, pred);
+            System.out.println(f + " " + Arrays.toString(pred.shape()));
         }
         return 0;
     }

@@ -9,6 +9,8 @@ import io.piip4j.config.JsonSyntax;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.detector.DetectionModel;
 import io.piip4j.detector.DetectionModels;
+import io.piip4j.segmentor.UperNet;
+import io.piip4j.segmentor.UperNetConfig;
 import io.piip4j.weights.Checkpoints;
 import io.piip4j.zoo.Zoo;
 import io.piip4j.zoo.ZooModel;
@@ -106,6 +108,28 @@ final class Inputs {
         }
         return source.file() != null ? DetectionModels.load(source.file(), stateDict, weightsName)
                 : DetectionModels.load(source.json(), source.name(), stateDict, weightsName);
+    }
+
+    /**
+     * The whole UperNet segmentor a {@code --config} / {@code --weights} pair names (a zoo name, a
+     * released config or a golden case.json; a whole-segmentor checkpoint), refused in one line where
+     * the config is not a UperNet or the checkpoint holds no decode head.
+     */
+    static UperNet uperNet(String config, Path weights, CheckpointOptions checkpoint, String command) {
+        ConfigSource source = source(config);
+        if (!UperNetConfig.describes(source.json())) {
+            throw new IllegalArgumentException(config + ": not a UperNet segmentation config (model.type EncoderDecoder with a UPerHead); "
+                    + command + " runs UperNet segmentors");
+        }
+        Path weightsFile = weights(weights, checkpoint);
+        Map<String, NdArray> stateDict = Checkpoints.readStateDict(weightsFile, checkpoint.options());
+        String weightsName = weightsFile.getFileName().toString();
+        if (!UperNet.isWholeModel(stateDict)) {
+            throw new IllegalArgumentException(weightsName + ": holds no segmentation heads (no decode_head.* keys); " + command
+                    + " needs a whole UperNet checkpoint");
+        }
+        return UperNet.load(source.json(), source.file() != null ? source.file().getFileName().toString() : source.name(), stateDict,
+                weightsName);
     }
 
     static Path existing(Path p, String what) {

@@ -37,6 +37,13 @@ final class Progress implements AutoCloseable {
         }
     }
 
+    /** Replaces the message after the bar without a step (the windows of a large image). */
+    void message(String message) {
+        if (bar != null) {
+            bar.setExtraMessage(message);
+        }
+    }
+
     @Override
     public void close() {
         if (bar != null) {

@@ -17,7 +17,7 @@ package io.piip4j.detector;
  * instead, which can differ by 1 grey level there; and in the 2× area case its scalar tail rounds
  * half to even. Everything else is the same arithmetic.
  */
-final class CvResize {
+public final class CvResize {
     private static final int COEF_SCALE = 1 << 11; // INTER_RESIZE_COEF_SCALE
 
     private CvResize() {
@@ -26,7 +26,7 @@ final class CvResize {
     /**
      * Resizes {@code src} ({@code h × w × cn} bytes, row-major, interleaved) to {@code dh × dw × cn}.
      */
-    static byte[] linear(byte[] src, int w, int h, int cn, int dw, int dh) {
+    public static byte[] linear(byte[] src, int w, int h, int cn, int dw, int dh) {
         if (w < 1 || h < 1 || dw < 1 || dh < 1 || cn < 1 || src.length != (long) w * h * cn) {
             throw new IllegalArgumentException("resize " + w + "x" + h + "x" + cn + " (" + src.length + " bytes) to " + dw + "x" + dh);
         }

@@ -95,6 +95,18 @@ public abstract class Module implements AutoCloseable {
         return p;
     }
 
+    /**
+     * A persistent buffer ({@code register_buffer}), e.g. BatchNorm's running mean: loaded from and
+     * named in the state dict like a parameter, but not counted by {@link #numParameters()}.
+     */
+    protected final Parameter buffer(String name, long... shape) {
+        Parameter p = new Parameter(shape, true);
+        if (parameters.putIfAbsent(name, p) != null) {
+            throw new IllegalStateException("duplicate buffer " + name);
+        }
+        return p;
+    }
+
     protected final <M extends Module> M child(String name, M module) {
         if (children.putIfAbsent(name, module) != null) {
             throw new IllegalStateException("duplicate child " + name);
@@ -102,7 +114,7 @@ public abstract class Module implements AutoCloseable {
         return module;
     }
 
-    /** Every parameter under this module, keyed by its dotted state-dict name, in build order. */
+    /** Every parameter (and persistent buffer) under this module, keyed by its dotted state-dict name, in build order. */
     public final Map<String, Parameter> namedParameters() {
         Map<String, Parameter> out = new LinkedHashMap<>();
         collect("", out);
@@ -135,7 +147,7 @@ public abstract class Module implements AutoCloseable {
     public final long numParameters() {
         long n = 0;
         for (Parameter p : namedParameters().values()) {
-            n += p.numel();
+            n += p.isBuffer() ? 0 : p.numel();
         }
         return n;
     }

@@ -11,12 +11,24 @@ import org.bytedeco.pytorch.Tensor;
  */
 public final class Parameter {
     private final long[] shape;
+    /** A buffer ({@code register_buffer}: BatchNorm's running statistics): in the state dict, not a learnable parameter. */
+    private final boolean buffer;
     private volatile Tensor value;
     /** Rebuilds the data after {@link #offload}; null while the data is held here. */
     private Supplier<Tensor> restore;
 
     Parameter(long[] shape) {
+        this(shape, false);
+    }
+
+    Parameter(long[] shape, boolean buffer) {
         this.shape = shape.clone();
+        this.buffer = buffer;
+    }
+
+    /** Whether this is a persistent buffer (loaded by name like a parameter, but not counted as one). */
+    public boolean isBuffer() {
+        return buffer;
     }
 
     public long[] shape() {

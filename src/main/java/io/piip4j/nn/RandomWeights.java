@@ -20,7 +20,7 @@ public final class RandomWeights {
             String key = e.getKey();
             // norm scales near 1: LayerNorm/RMSNorm weights and the merges' GroupNorm weights (1-D)
             boolean normScale = shape.length == 1 && (key.matches(".*norm\\d?\\.weight")
-                    || key.matches(".*merge_branch\\d+(\\.[04])?\\.weight"));
+                    || key.matches(".*merge_branch\\d+(\\.[04])?\\.weight") || key.matches(".*\\.bn\\.(weight|running_var)"));
             Tensor t = torch.randn(shape).mul(new Scalar(0.02));
             if (normScale || shape.length == 0) {
                 t = t.add(new Scalar(1.0));

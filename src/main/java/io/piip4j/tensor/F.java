@@ -55,6 +55,16 @@ public final class F {
         return torch.group_norm(weight == null ? x : like(x, weight), groups, opt(weight), opt(bias), eps, false);
     }
 
+    /** {@code F.batch_norm} in eval mode (running statistics), in float32. */
+    public static Tensor batchNorm(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar, double eps) {
+        return torch.batch_norm(like(x, weight), opt(weight), opt(bias), opt(runningMean), opt(runningVar), false, 0.1, eps, false);
+    }
+
+    /** {@code nn.AdaptiveAvgPool2d((size, size))}. */
+    public static Tensor adaptiveAvgPool2d(Tensor x, long size) {
+        return torch.adaptive_avg_pool2d(x, size, size);
+    }
+
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, long stride, long padding, long groups) {
         if (ProductPaths.widens(weight)) {
             return conv2d(wide(x), wide(weight), wide(bias), stride, padding, groups).to(ScalarType.BFloat16);

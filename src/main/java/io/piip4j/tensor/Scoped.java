@@ -16,6 +16,13 @@ public final class Scoped {
     private Scoped() {
     }
 
+    /** A step with no result (one that writes into a tensor made outside, say): all its temporaries are freed. */
+    public static void run(Runnable step) {
+        try (PointerScope inner = new PointerScope()) {
+            step.run();
+        }
+    }
+
     public static Tensor one(Supplier<Tensor> step) {
         return all(() -> new Tensor[] {step.get()})[0];
     }

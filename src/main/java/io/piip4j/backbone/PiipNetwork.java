@@ -1,7 +1,5 @@
 package io.piip4j.backbone;
 
-import io.piip4j.backbone.branch.Branch;
-import io.piip4j.config.BranchConfig;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.nn.Module;
 import java.util.List;
@@ -16,9 +14,8 @@ public abstract class PiipNetwork extends Module {
 
     /**
      * The model the configuration describes, with unallocated weights, ready to run once weights
-     * are set. Fails with a {@link io.piip4j.config.ConfigException} naming the branch and its kind
-     * where a branch kind cannot run yet (BEiT, Uni-Perceiver, ConvNeXt), and for the single-branch
-     * baselines.
+     * are set. Fails with a {@link io.piip4j.config.ConfigException} where this port cannot run the
+     * configuration.
      */
     public static PiipNetwork build(PiipConfig cfg) {
         checkRunnable(cfg);
@@ -30,17 +27,11 @@ public abstract class PiipNetwork extends Module {
         if (cfg.isBaseline()) {
             throw BaselineBackbone.notRunnable(cfg);
         }
-        for (BranchConfig b : cfg.branches()) {
-            if (!b.kind().runnable()) {
-                throw Branch.unsupported(b);
-            }
-        }
     }
 
     /**
      * The module tree of any configuration this port can read, parameters declared with their
-     * shapes and nothing allocated: for counting ({@code piip info}) and checking checkpoints,
-     * including branch kinds and baselines that cannot run yet.
+     * shapes and nothing allocated: for counting ({@code piip info}) and checking checkpoints.
      */
     public static PiipNetwork structure(PiipConfig cfg) {
         if (cfg.task() == PiipConfig.Task.CLASSIFICATION) {

@@ -26,10 +26,6 @@ class GoldenCoverageTest {
     static final Map<String, Integer> PENDING = Map.ofEntries(
             Map.entry("upernet_*", 16),
             Map.entry("dino_*", 17),
-            Map.entry("det3_beit_window_c", 18),
-            Map.entry("det3_uniperceiver_window_c", 18),
-            Map.entry("det3_vit_convnext_vit_regfpn_c", 18),
-            Map.entry("det3_convnext_tsb_regfpn_c", 18),
             Map.entry("llava_*", 20));
 
     /** Every test class with a {@link RunsGolden} claim, found on the test class path. */

@@ -16,8 +16,8 @@ import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * One ViT of the pyramid: patch/position embedding, its blocks (run in groups between
- * interactions) and, for classification with separate heads, its own final norm and head.
+ * One branch of the pyramid (a ViT, or a ConvNeXt): patch/position embedding, its blocks (run in
+ * groups between interactions) and, for classification with separate heads, its own final norm and head.
  * Parameter names are the reference's, so checkpoints load by name.
  */
 public abstract class Branch extends Module {
@@ -33,19 +33,17 @@ public abstract class Branch extends Module {
         this.config = config;
     }
 
+    /** A branch of the classification models (DeiT- or InternViT-style, the kinds the classifiers are released with). */
     public static Branch create(BranchConfig cfg, boolean withHead) {
         return switch (cfg.kind()) {
             case DEIT -> new DeitBranch(cfg, withHead);
             case INTERNVIT -> new InternVitBranch(cfg, withHead);
-            default -> throw unsupported(cfg);
+            default -> throw new ConfigException(cfg.name() + ": branch kind " + cfg.kind().label()
+                    + " is for the detection and segmentation backbones, not classification");
         };
     }
 
-    /**
-     * A branch of the detection / segmentation backbones. BEiT, Uni-Perceiver and ConvNeXt
-     * branches are built with their parameters' shapes only (enough to count and name them);
-     * running them fails.
-     */
+    /** A branch of the detection / segmentation backbones, of any kind. */
     public static Branch createDense(BranchConfig cfg) {
         return switch (cfg.kind()) {
             case DEIT -> new DeitBranch(cfg, false, true);
@@ -54,12 +52,6 @@ public abstract class Branch extends Module {
             case UNIPERCEIVER -> new UniPerceiverBranch(cfg);
             case CONVNEXT -> new ConvNextBranch(cfg);
         };
-    }
-
-    /** The error for a branch kind this port can describe but not run. */
-    public static ConfigException unsupported(BranchConfig cfg) {
-        return new ConfigException(cfg.name() + ": branch kind " + cfg.kind().label() + " (pretrained '"
-                + cfg.pretrained() + "') is not supported yet");
     }
 
     /**
@@ -101,11 +93,6 @@ public abstract class Branch extends Module {
             throw new IllegalArgumentException(config.name() + ": input gives a " + h + "x" + w + " token grid, the branch's "
                     + "position embedding is for " + g + "x" + g + " (its img_size " + g * config.patchSize() + ")");
         }
-    }
-
-    /** Whether this port can run the branch (not only describe its parameters). */
-    public boolean runnable() {
-        return config.kind().runnable();
     }
 
     /** Registers the final norm and classification head used by {@code separate_head}. */

@@ -45,7 +45,8 @@ final class BeitBranch extends Branch {
         long w = grid.size(3);
         Tensor tokens = grid.flatten(2, -1).transpose(1, 2);
         if (posEmbed != null) {
-            tokens = tokens.add(resizedPosEmbed(posEmbed.get(), config.pretrainGridSize(), h, w).to(tokens.scalar_type()));
+            // float32 as under autocast (the reference casts it to the float32 weights' type)
+            tokens = tokens.add(resizedPosEmbed(posEmbed.get(), config.pretrainGridSize(), h, w));
         }
         return new Embedded(tokens, null, h, w);
     }

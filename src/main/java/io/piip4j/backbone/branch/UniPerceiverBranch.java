@@ -63,9 +63,9 @@ final class UniPerceiverBranch extends Branch {
             }
             Tensor tokens = grid.flatten(2, -1).transpose(1, 2);
             long g = cfg.pretrainImgSize() / REFERENCE_STRIDE;
-            Tensor pos = resizedPosEmbed(patchEmbed.spatial.weight.get().unsqueeze(0), g, h, w).to(tokens.scalar_type());
-            // one frame: temporal position 0
-            Tensor temporal = patchEmbed.temporal.weight.get().narrow(0, 0, 1).unsqueeze(0).to(tokens.scalar_type());
+            // the tables stay float32, as under autocast
+            Tensor pos = resizedPosEmbed(patchEmbed.spatial.weight.get().unsqueeze(0), g, h, w);
+            Tensor temporal = patchEmbed.temporal.weight.get().narrow(0, 0, 1).unsqueeze(0); // one frame: position 0
             return new Embedded(embeddingsNorm.forward(tokens.add(pos).add(temporal)), null, h, w);
         }
     }

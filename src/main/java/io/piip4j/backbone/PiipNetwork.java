@@ -22,11 +22,16 @@ public abstract class PiipNetwork extends Module {
         return structure(cfg);
     }
 
-    /** Fails as {@link #build} does where this port cannot run the configuration. */
+    /**
+     * Fails as {@link #build} does where this port cannot run the configuration: where its float32
+     * weights would not fit in the memory available ({@link WeightMemory}), before allocating any.
+     */
     public static void checkRunnable(PiipConfig cfg) {
-        if (cfg.isBaseline()) {
-            throw BaselineBackbone.notRunnable(cfg);
+        long n;
+        try (PiipNetwork shapes = structure(cfg)) {
+            n = shapes.numParameters();
         }
+        WeightMemory.check(cfg, n, WeightMemory.availableBytes());
     }
 
     /**

@@ -44,19 +44,6 @@ final class ConvNextBlocks {
         return map.reshape(map.size(0), map.size(1), map.size(2) * map.size(3)).transpose(1, 2);
     }
 
-    /** HF's {@code ConvNextLayerNorm(data_format="channels_first")}: a LayerNorm over the channels of a map. */
-    static final class ChannelsFirstLayerNorm extends Module {
-        private final LayerNorm norm;
-
-        ChannelsFirstLayerNorm(long dim, double eps) {
-            this.norm = child("", new LayerNorm(dim, eps));
-        }
-
-        Tensor forward(Tensor map) {
-            return norm.forward(map.permute(0, 2, 3, 1)).permute(0, 3, 1, 2);
-        }
-    }
-
     /** {@code downsampling_layer}: {@code .0} channels-first LayerNorm (eps 1e-6), {@code .1} 2×2 stride-2 conv. */
     static final class Downsampling extends Unit {
         private final ChannelsFirstLayerNorm norm;

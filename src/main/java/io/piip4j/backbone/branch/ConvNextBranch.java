@@ -20,7 +20,7 @@ import org.bytedeco.pytorch.Tensor;
  * interactions see the feature maps flattened into tokens; the grid shrinks at each downsampling
  * layer, as {@code downsample_ratios} says. The model's final LayerNorm is loaded but unused.
  */
-final class ConvNextBranch extends Branch {
+public final class ConvNextBranch extends Branch {
     private final Model model;
     private final List<ConvNextBlocks.Unit> units = new ArrayList<>();
 
@@ -104,12 +104,12 @@ final class ConvNextBranch extends Branch {
     /** {@code embeddings}: {@code patch_embeddings} (p×p stride-p conv) and a channels-first {@code layernorm}. */
     static final class Embeddings extends Module {
         private final Conv2d patch;
-        private final ConvNextBlocks.ChannelsFirstLayerNorm norm;
+        private final ChannelsFirstLayerNorm norm;
 
         Embeddings(ConvNextSpec spec) {
             int p = spec.patchSize();
             this.patch = child("patch_embeddings", new Conv2d(3, spec.hiddenSizes()[0], p, p, 0, 1, true));
-            this.norm = child("layernorm", new ConvNextBlocks.ChannelsFirstLayerNorm(spec.hiddenSizes()[0], 1e-6));
+            this.norm = child("layernorm", new ChannelsFirstLayerNorm(spec.hiddenSizes()[0], 1e-6));
         }
 
         Tensor forward(Tensor image) {

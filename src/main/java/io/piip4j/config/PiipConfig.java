@@ -40,7 +40,7 @@ public record PiipConfig(
         DENSE
     }
 
-    /** The reference's classes of single-branch baseline backbones this port can describe. */
+    /** The reference's classes of single-branch baseline backbones. */
     public static final List<String> BASELINE_TYPES = List.of("vit_models", "InternViT6B", "ConvNextHFWrapper");
 
     /**

@@ -6,7 +6,6 @@ import io.piip4j.nn.LayerNorm;
 import io.piip4j.nn.Linear;
 import io.piip4j.nn.Module;
 import io.piip4j.nn.Parameter;
-import io.piip4j.tensor.F;
 import org.bytedeco.pytorch.Tensor;
 
 /**

@@ -1,7 +1,5 @@
 package io.piip4j.backbone;
 
-import io.piip4j.backbone.branch.Branch;
-import io.piip4j.config.BranchConfig;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.nn.Module;
 import java.util.List;
@@ -16,31 +14,29 @@ public abstract class PiipNetwork extends Module {
 
     /**
      * The model the configuration describes, with unallocated weights, ready to run once weights
-     * are set. Fails with a {@link io.piip4j.config.ConfigException} naming the branch and its kind
-     * where a branch kind cannot run yet (BEiT, Uni-Perceiver, ConvNeXt), and for the single-branch
-     * baselines.
+     * are set. Fails with a {@link io.piip4j.config.ConfigException} where this port cannot run the
+     * configuration.
      */
     public static PiipNetwork build(PiipConfig cfg) {
         checkRunnable(cfg);
         return structure(cfg);
     }
 
-    /** Fails as {@link #build} does where this port cannot run the configuration. */
+    /**
+     * Fails as {@link #build} does where this port cannot run the configuration: where its float32
+     * weights would not fit in the memory available ({@link WeightMemory}), before allocating any.
+     */
     public static void checkRunnable(PiipConfig cfg) {
-        if (cfg.isBaseline()) {
-            throw BaselineBackbone.notRunnable(cfg);
+        long n;
+        try (PiipNetwork shapes = structure(cfg)) {
+            n = shapes.numParameters();
         }
-        for (BranchConfig b : cfg.branches()) {
-            if (!b.kind().runnable()) {
-                throw Branch.unsupported(b);
-            }
-        }
+        WeightMemory.check(cfg, n, WeightMemory.availableBytes());
     }
 
     /**
      * The module tree of any configuration this port can read, parameters declared with their
-     * shapes and nothing allocated: for counting ({@code piip info}) and checking checkpoints,
-     * including branch kinds and baselines that cannot run yet.
+     * shapes and nothing allocated: for counting ({@code piip info}) and checking checkpoints.
      */
     public static PiipNetwork structure(PiipConfig cfg) {
         if (cfg.task() == PiipConfig.Task.CLASSIFICATION) {

@@ -1,6 +1,8 @@
 package io.piip4j.cli;
 
 import io.piip4j.backbone.PiipClassifier;
+import io.piip4j.backbone.PiipDenseBackbone;
+import io.piip4j.backbone.PiipNetwork;
 import io.piip4j.config.ConfigException;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.init.BranchInitReport;
@@ -19,12 +21,13 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code piip init}: a PIIP classifier assembled from pretrained single-branch checkpoints. */
+/** {@code piip init}: a PIIP classifier or dense backbone assembled from pretrained single-branch checkpoints. */
 @Command(name = "init", mixinStandardHelpOptions = true,
-        header = "Assemble a PIIP classifier from pretrained single-branch checkpoints.",
+        header = "Assemble a PIIP model from pretrained single-branch checkpoints.",
         footer = {"", "Example:", "  piip init --config piip-tsb-cls-368 --branch1 deit_base.pth --branch2 deit_small.pth --branch3 deit_tiny.pth --out piip.pth"},
-        description = {"Build a PIIP classification model from pretrained single-branch checkpoints (DeiT / DeiT III, "
-                + "AugReg .npz or converted .pth, InternViT, MAE, DINOv2), as the reference's loaders do: key selection, "
+        description = {"Build a PIIP classifier or detection/segmentation backbone from pretrained single-branch checkpoints "
+                + "(DeiT / DeiT III, AugReg .npz or converted .pth, InternViT, MAE, DINOv2; for the backbones also BEiT, "
+                + "Uni-Perceiver and Hugging Face ConvNeXt), as the reference's loaders do: key selection, "
                 + "position-embedding and patch-embedding resizing; interactions and merging initialised as the reference.",
             "Writes a PyTorch-loadable state dict with the reference's key names."})
 final class InitCommand implements Callable<Integer> {
@@ -55,8 +58,9 @@ final class InitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PiipConfig cfg = Inputs.config(config);
-        if (cfg.task() != PiipConfig.Task.CLASSIFICATION) {
-            throw new ConfigException("piip init builds classification models; this is a dense-prediction config");
+        if (cfg.isBaseline()) {
+            throw new ConfigException("piip init assembles PIIP models from single-branch checkpoints; "
+                    + cfg.typeName() + " is a single-branch baseline (load its checkpoint as it is)");
         }
         List<Path> ck = new ArrayList<>(Arrays.asList(branch1, branch2, branch3, branch4));
         while (!ck.isEmpty() && ck.get(ck.size() - 1) == null) {
@@ -70,8 +74,10 @@ final class InitCommand implements Callable<Integer> {
                 ck.set(i, Inputs.existing(ck.get(i), "checkpoint"));
             }
         }
-        try (PiipClassifier model = new PiipClassifier(cfg)) {
-            List<BranchInitReport> reports = PiipInitializer.initialize(model, ck, seed);
+        PiipNetwork.checkRunnable(cfg);
+        try (PiipNetwork model = cfg.task() == PiipConfig.Task.CLASSIFICATION ? new PiipClassifier(cfg) : new PiipDenseBackbone(cfg)) {
+            List<BranchInitReport> reports = model instanceof PiipClassifier c
+                    ? PiipInitializer.initialize(c, ck, seed) : PiipInitializer.initialize((PiipDenseBackbone) model, ck, seed);
             for (BranchInitReport r : reports) {
                 System.out.println(r.summary());
                 if (verboseKeys) {

@@ -8,8 +8,11 @@ public enum BranchKind {
     DEIT,
     /** InternViT-style blocks (also used for AugReg, MAE, DINOv2 weights; {@code model_type: augreg}). */
     INTERNVIT,
+    /** BEiT (v2) blocks: relative position bias per block, q/v biases, optional layer scale. */
     BEIT,
+    /** Uni-Perceiver's BERT-style layers and visual embedding ({@code UnifiedBertEncoder}). */
     UNIPERCEIVER,
+    /** A Hugging Face ConvNeXt, run stage unit by stage unit ({@code ConvNextHFWrapper}). */
     CONVNEXT;
 
     /** The reference's choice of block type from a dense branch's {@code pretrained} name (PIIPThreeBranch). */
@@ -38,11 +41,6 @@ public enum BranchKind {
             case 4 -> DEIT;
             default -> fromPretrainedName(pretrained);
         };
-    }
-
-    /** Whether this port can run (not only describe) branches of this kind. */
-    public boolean runnable() {
-        return this == DEIT || this == INTERNVIT;
     }
 
     public String label() {

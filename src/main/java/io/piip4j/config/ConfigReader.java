@@ -235,8 +235,35 @@ public final class ConfigReader {
         };
         BranchConfig b = denseBranch(c, "backbone", kind, convnexts, false, segmentation);
         boolean simpleFpn = kind == BranchKind.CONVNEXT && c.bool("with_simple_fpn", false);
+        List<Integer> outIndices = kind == BranchKind.CONVNEXT ? List.of() : outIndices(c, b.depth());
         return new PiipConfig(type, PiipConfig.Task.DENSE, List.of(b), 4, 6, false, 0.25, 1.0, "normal", 0.0, true,
-                false, 1000, false, true, new PiipConfig.DenseOptions(true, List.of(), false, simpleFpn, segmentation));
+                false, 1000, false, true, new PiipConfig.DenseOptions(true, List.of(), false, simpleFpn, segmentation,
+                        outIndices, c.bool("use_simple_fpn", true)));
+    }
+
+    /** A ViT baseline's {@code out_indices} (the reference's default 7, 11, 15, 23) that name blocks of the model, in block order. */
+    private static List<Integer> outIndices(JsonPath c, int depth) {
+        JsonNode v = c.node().get("out_indices");
+        if (v == null) {
+            v = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(new int[] {7, 11, 15, 23});
+        }
+        if (!v.isArray() || v.isEmpty()) {
+            throw c.error("out_indices", "expected a non-empty list of block indexes, got " + v);
+        }
+        List<Integer> out = new ArrayList<>();
+        for (JsonNode e : v) {
+            if (!e.isIntegralNumber()) {
+                throw c.error("out_indices", "expected block indexes, got " + v);
+            }
+            if (e.asInt() >= 0 && e.asInt() < depth) {
+                out.add(e.asInt()); // the reference tests `idx in out_indices`: others are never taken
+            }
+        }
+        if (out.isEmpty()) {
+            throw c.error("out_indices", "no block of the " + depth + " is among " + v + ": the model has no output");
+        }
+        out = out.stream().distinct().sorted().toList();
+        return List.copyOf(out);
     }
 
     private static Map<String, ConvNextSpec> convnextConfigs(JsonPath c) {

@@ -40,7 +40,7 @@ public record PiipConfig(
         DENSE
     }
 
-    /** The reference's classes of single-branch baseline backbones this port can describe. */
+    /** The reference's classes of single-branch baseline backbones. */
     public static final List<String> BASELINE_TYPES = List.of("vit_models", "InternViT6B", "ConvNextHFWrapper");
 
     /**
@@ -52,9 +52,17 @@ public record PiipConfig(
      * @param baselineSimpleFpn     ConvNextHFWrapper baseline: its own simple FPN layers
      * @param segmentation          mmsegmentation's variant of the backbone (position embeddings at each
      *                              branch's {@code img_size} grid, not resized), not mmdetection's
+     * @param outIndices            ViT baselines: the blocks whose outputs are taken ({@code out_indices})
+     * @param useSimpleFpn          ViT baselines ({@code use_simple_fpn}): only the last of them is used
      */
     public record DenseOptions(boolean withSimpleFpn, List<Integer> outInteractionIndexes, boolean isDino,
-            boolean baselineSimpleFpn, boolean segmentation) {
+            boolean baselineSimpleFpn, boolean segmentation, List<Integer> outIndices, boolean useSimpleFpn) {
+
+        /** The options of a PIIP backbone (the baseline-only ones unset). */
+        public DenseOptions(boolean withSimpleFpn, List<Integer> outInteractionIndexes, boolean isDino,
+                boolean baselineSimpleFpn, boolean segmentation) {
+            this(withSimpleFpn, outInteractionIndexes, isDino, baselineSimpleFpn, segmentation, List.of(), true);
+        }
     }
 
     public boolean isBaseline() {

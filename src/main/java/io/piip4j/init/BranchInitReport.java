@@ -12,7 +12,7 @@ public record BranchInitReport(String branch, String source, LoaderPath path, Li
     public String summary() {
         StringBuilder sb = new StringBuilder();
         sb.append(branch).append(" ← ").append(source).append(" (").append(path.name().toLowerCase()).append("): ");
-        String[] kinds = {"copied", "resized", "skipped", "unexpected", "missing"};
+        String[] kinds = {"copied", "resized", "skipped", "unexpected", "mismatched", "missing"};
         boolean first = true;
         for (String k : kinds) {
             List<String> ks = keysWith(k);

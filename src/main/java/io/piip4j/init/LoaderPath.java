@@ -23,13 +23,21 @@ import io.piip4j.config.PiipConfig;
  *       MAE, DINOv2 weights) — class slot kept, grid to {@code pretrain_img_size/patch_size};
  *       lenient.</li>
  * </ul>
- * All of them resize the patch-embedding kernel bicubically to the branch's patch size.
+ * All of them resize the patch-embedding kernel bicubically to the branch's patch size. The dense
+ * backbones' other kinds have loaders of their own: {@code BEIT_DET} ({@link BeitLoader}),
+ * {@code UNIPERCEIVER_DET} (a lenient load by name), {@code CONVNEXT_HF} ({@link ConvNextLoader}).
  */
 public enum LoaderPath {
     DEIT_CLS(false, false, true, false),
     DEIT_DET(false, true, false, false),
     INTERNVIT_CLS(true, false, false, true),
-    INTERNVIT_DET(true, true, false, false);
+    INTERNVIT_DET(true, true, false, false),
+    /** mmdetection {@code BEiT.init_weights} ({@link BeitLoader}). */
+    BEIT_DET(false, true, false, false),
+    /** mmdetection {@code UnifiedBertEncoder.init_weights}: mmcv's {@code load_checkpoint(strict=False)} as it is. */
+    UNIPERCEIVER_DET(false, true, false, false),
+    /** {@code ConvNextModel.from_pretrained} ({@link ConvNextLoader}). */
+    CONVNEXT_HF(false, false, false, false);
 
     /** The table has a class-token slot that is kept. */
     final boolean keepsClsSlot;
@@ -56,7 +64,13 @@ public enum LoaderPath {
         if (b.kind() == BranchKind.INTERNVIT) {
             return cls ? INTERNVIT_CLS : INTERNVIT_DET;
         }
-        throw new ConfigException(b.name() + ": initialising " + b.kind().name().toLowerCase()
-                + " branches from pretrained checkpoints is not supported yet");
+        if (cls) {
+            throw new ConfigException(b.name() + ": " + b.kind().label() + " branches are for the dense backbones");
+        }
+        return switch (b.kind()) {
+            case BEIT -> BEIT_DET;
+            case UNIPERCEIVER -> UNIPERCEIVER_DET;
+            default -> CONVNEXT_HF;
+        };
     }
 }

@@ -2,6 +2,7 @@ package io.piip4j.init;
 
 import io.piip4j.backbone.branch.Branch;
 import io.piip4j.backbone.PiipClassifier;
+import io.piip4j.backbone.PiipDenseBackbone;
 import io.piip4j.config.ConfigException;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.tensor.NdArray;
@@ -43,6 +44,28 @@ public final class PiipInitializer {
             Branch b = model.branches().get(i);
             LoaderPath path = LoaderPath.of(b.config(), cfg.task());
             reports.add(PretrainedBranch.load(b, read(p), path, p.getFileName().toString(), cfg.separateHead()));
+        }
+        return reports;
+    }
+
+    /**
+     * A dense PIIP backbone (detection / segmentation) from single-branch checkpoints, each branch
+     * by its kind's loader ({@link LoaderPath}: DeiT, InternViT-style, BEiT, Uni-Perceiver, ConvNeXt).
+     */
+    public static List<BranchInitReport> initialize(PiipDenseBackbone model, List<Path> checkpoints, long seed) {
+        PiipConfig cfg = model.config();
+        if (checkpoints.size() > cfg.numBranches()) {
+            throw new ConfigException("checkpoints given for " + checkpoints.size() + " branches, the model has " + cfg.numBranches());
+        }
+        torch.manual_seed(seed);
+        ReferenceInit.initialize(model);
+        List<BranchInitReport> reports = new ArrayList<>();
+        for (int i = 0; i < checkpoints.size(); i++) {
+            Path p = checkpoints.get(i);
+            if (p != null) {
+                Branch b = model.branches().get(i);
+                reports.add(PretrainedBranch.load(b, read(p), LoaderPath.of(b.config(), cfg.task()), p.getFileName().toString(), false));
+            }
         }
         return reports;
     }

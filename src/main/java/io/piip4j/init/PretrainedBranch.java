@@ -50,7 +50,12 @@ public final class PretrainedBranch {
         params.forEach((k, p) -> shapes.put(k, p.shape()));
         NdArray ownPos = params.containsKey("pos_embed") && params.get("pos_embed").isSet()
                 ? Tensors.toNdArray(params.get("pos_embed").get()) : null;
-        Converted c = convert(checkpoint, path, Geometry.of(branch.config(), hasHead), shapes, ownPos, source);
+        Converted c = switch (path) {
+            case BEIT_DET -> BeitLoader.convert(checkpoint, shapes, branch.config().depth(), source);
+            case CONVNEXT_HF -> ConvNextLoader.convert(checkpoint, shapes, source);
+            case UNIPERCEIVER_DET -> byName(checkpoint, shapes);
+            default -> convert(checkpoint, path, Geometry.of(branch.config(), hasHead), shapes, ownPos, source);
+        };
         // created outside any scope: the tensors become the parameters and must outlive this call
         for (Map.Entry<String, NdArray> e : c.tensors().entrySet()) {
             NdArray a = e.getValue();
@@ -135,6 +140,33 @@ public final class PretrainedBranch {
             throw new CheckpointException(source + ": the " + path.name().toLowerCase() + " loader is strict and the checkpoint does not"
                     + " match the branch (missing " + missing + ", unexpected " + unexpected + ")");
         }
+        return new Converted(load, report);
+    }
+
+    /**
+     * mmcv's {@code load_checkpoint(strict=False)} without conversion: keys that match by name and
+     * shape are copied; size mismatches are reported and skipped, as are keys the branch lacks.
+     */
+    static Converted byName(Map<String, NdArray> checkpoint, Map<String, long[]> moduleShapes) {
+        List<KeyStatus> report = new ArrayList<>();
+        Map<String, NdArray> load = new LinkedHashMap<>();
+        for (Map.Entry<String, NdArray> e : checkpoint.entrySet()) {
+            long[] want = moduleShapes.get(e.getKey());
+            long[] has = e.getValue().shape();
+            if (want == null) {
+                report.add(new KeyStatus(e.getKey(), "unexpected", has, has));
+            } else if (!Arrays.equals(want, has)) {
+                report.add(new KeyStatus(e.getKey(), "mismatched", has, has));
+            } else {
+                load.put(e.getKey(), e.getValue());
+                report.add(new KeyStatus(e.getKey(), "copied", want, has));
+            }
+        }
+        moduleShapes.forEach((k, shape) -> {
+            if (!load.containsKey(k)) {
+                report.add(new KeyStatus(k, "missing", shape, null));
+            }
+        });
         return new Converted(load, report);
     }
 

@@ -2,10 +2,12 @@ package io.piip4j.init;
 
 import io.piip4j.backbone.branch.Branch;
 import io.piip4j.backbone.PiipClassifier;
+import io.piip4j.backbone.PiipDenseBackbone;
 import io.piip4j.config.BranchConfig;
 import io.piip4j.config.BranchKind;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.nn.Conv2d;
+import io.piip4j.nn.ConvTranspose2d;
 import io.piip4j.nn.GroupNorm;
 import io.piip4j.nn.LayerNorm;
 import io.piip4j.nn.Linear;
@@ -67,10 +69,39 @@ public final class ReferenceInit {
         ModuleTree.own(model).forEach((k, p) -> p.set(init(k, p, Style.TIMM, null)));
     }
 
-    /** A branch as its constructor initialises it ({@code vit_models} or classification {@code InternViT6B}). */
+    /**
+     * Initialises every parameter of a dense PIIP backbone: branches as {@link #initBranch}, the
+     * interactions as in classification, merging and output layers by PIIP's {@code _init_weights}
+     * (convolutions and transposed convolutions normal(0, √(2/fan_out)), GroupNorm 1/0, branch
+     * weights 1).
+     */
+    public static void initialize(PiipDenseBackbone model) {
+        PiipConfig cfg = model.config();
+        for (Map.Entry<String, Module> c : model.children().entrySet()) {
+            Module m = c.getValue();
+            if (m instanceof Branch b) {
+                initBranch(b);
+            } else if (c.getKey().equals("interactions")) {
+                initInteractions(m, cfg.deformNumHeads(), cfg.nPoints());
+            } else {
+                init(m, c.getKey(), Style.TIMM, null);
+            }
+        }
+        ModuleTree.own(model).forEach((k, p) -> p.set(init(k, p, Style.TIMM, null)));
+    }
+
+    /**
+     * A branch as its constructor initialises it: {@code vit_models} and BEiT by their
+     * {@code _init_weights} (BEiT's also covers the patch convolution; layer scales
+     * {@code init_values}, q/v biases and relative position tables zero), InternViT6B and
+     * Uni-Perceiver with PyTorch's defaults (Uni-Perceiver's layer scales zero, its position
+     * tables {@code nn.Embedding}'s N(0, 1)), ConvNeXt by Hugging Face's {@code _init_weights}
+     * (normal(0, 0.02), layer scale {@code layer_scale_init_value}).
+     */
     public static void initBranch(Branch b) {
         BranchConfig cfg = b.config();
-        init(b, "", cfg.kind() == BranchKind.DEIT ? Style.TIMM : Style.TORCH, cfg);
+        boolean timm = cfg.kind() == BranchKind.DEIT || cfg.kind() == BranchKind.BEIT;
+        init(b, "", timm ? Style.TIMM : Style.TORCH, cfg);
     }
 
     /** Interaction stages: {@code _init_weights}, then the deformable attentions' own reset. */
@@ -94,6 +125,15 @@ public final class ReferenceInit {
 
     private static Tensor init(Module m, String name, Parameter p, Style style, BranchConfig branch, String at) {
         long[] shape = p.shape();
+        boolean hf = branch != null && branch.kind() == BranchKind.CONVNEXT;
+        if (hf && (m instanceof Linear || m instanceof Conv2d)) {
+            return name.equals("weight") ? Random.normal(shape, 0, 0.02) : Random.constant(shape, 0);
+        }
+        if (m instanceof ConvTranspose2d) {
+            // PIIP's _init_weights: fan_out = k·k·out_channels (weight is in × out × k × k)
+            long fanOut = shape.length == 4 ? shape[1] * shape[2] * shape[3] : 1;
+            return name.equals("weight") ? Random.normal(shape, 0, Math.sqrt(2.0 / fanOut)) : Random.constant(shape, 0);
+        }
         if (m instanceof Linear l) {
             if (style == Style.TIMM) {
                 return name.equals("weight") ? Random.truncNormal(shape, 0.02) : Random.constant(shape, 0);
@@ -101,7 +141,7 @@ public final class ReferenceInit {
             return Random.torchDefault(shape, l.in);
         }
         if (m instanceof Conv2d c) {
-            if (style == Style.TIMM && branch == null) {
+            if (style == Style.TIMM && (branch == null || branch.kind() == BranchKind.BEIT)) {
                 // PIIP's _init_weights: normal(0, sqrt(2 / fan_out)), zero bias
                 long fanOut = c.kernel * c.kernel * c.outChannels / c.groups;
                 return name.equals("weight") ? Random.normal(shape, 0, Math.sqrt(2.0 / fanOut)) : Random.constant(shape, 0);
@@ -120,7 +160,17 @@ public final class ReferenceInit {
         String name = key.substring(key.lastIndexOf('.') + 1);
         switch (name) {
             case "gamma_1", "gamma_2":
+                if (branch != null && branch.kind() == BranchKind.BEIT) {
+                    return Random.constant(shape, branch.initValues());
+                }
+                if (branch != null && branch.kind() == BranchKind.UNIPERCEIVER) {
+                    return Random.constant(shape, 0);
+                }
                 return Random.constant(shape, branch == null ? 1.0 : branch.initScale());
+            case "q_bias", "v_bias", "relative_position_bias_table":
+                return Random.constant(shape, 0);
+            case "layer_scale_parameter":
+                return Random.constant(shape, branch.convnext().layerScaleInit());
             case "gamma":
                 return Random.constant(shape, branch == null || branch.initValues() == null ? 1.0 : branch.initValues());
             case "ca_gamma", "cffn_gamma":
@@ -128,7 +178,10 @@ public final class ReferenceInit {
             case "pos_embed", "cls_token":
                 return style == Style.TIMM ? Random.truncNormal(shape, 0.02) : Random.constant(shape, 0);
             default:
-                if (name.matches("w\\d+") && shape.length == 0) {
+                if (key.endsWith("_pos_embed.weight")) {
+                    return Random.normal(shape, 0, 1); // Uni-Perceiver's nn.Embedding tables
+                }
+                if (name.matches("(intermediate_merging_\\d+_)?w\\d+") && shape.length == 0) {
                     return Random.constant(shape, 1.0);
                 }
                 throw new IllegalStateException(key + ": no initialisation rule for this parameter");

@@ -1,9 +1,7 @@
 package io.piip4j.init;
 
-import io.piip4j.tensor.DType;
+import io.piip4j.backbone.branch.BeitAttention;
 import io.piip4j.tensor.NdArray;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * BEiT's relative-position bias tables between window sizes, as the reference's
@@ -100,17 +98,7 @@ public final class RelativePositionTables {
 
     /** The module's own {@code relative_position_index} buffer for a w×w window (int64, w²×w²). */
     public static NdArray relativePositionIndex(int w) {
-        int n = w * w;
-        ByteBuffer b = ByteBuffer.allocate(n * n * 8).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                int dh = i / w - j / w + w - 1;
-                int dw = i % w - j % w + w - 1;
-                b.putLong((long) dh * (2 * w - 1) + dw);
-            }
-        }
-        b.flip();
-        return new NdArray(DType.INT64, new long[] {n, n}, b);
+        return BeitAttention.relativePositionIndex(w);
     }
 
     /**

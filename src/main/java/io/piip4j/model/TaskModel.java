@@ -33,7 +33,7 @@ public abstract class TaskModel extends Module {
 
     /**
      * The model a config describes, with unallocated weights, ready to run once weights are set;
-     * fails as {@link PiipNetwork#build} does where a part cannot run yet.
+     * fails as {@link PiipNetwork#build} does where the configuration cannot run here (its weights would not fit).
      */
     public static TaskModel build(PiipConfig cfg) {
         PiipNetwork.checkRunnable(cfg);

@@ -16,13 +16,23 @@ public class Attention extends Module {
     private final Norm qNorm;
     private final Norm kNorm;
 
+    /** The state-dict names of the two projections: timm's, or {@code nn.MultiheadAttention}'s (Uni-Perceiver). */
+    public record ProjectionNames(String qkv, String proj) {
+        public static final ProjectionNames TIMM = new ProjectionNames("qkv", "proj");
+        public static final ProjectionNames IN_OUT = new ProjectionNames("in_proj", "out_proj");
+    }
+
     public Attention(long dim, int numHeads, boolean qkvBias, String qkNormType, double normEps) {
+        this(dim, numHeads, qkvBias, qkNormType, normEps, ProjectionNames.TIMM);
+    }
+
+    public Attention(long dim, int numHeads, boolean qkvBias, String qkNormType, double normEps, ProjectionNames names) {
         if (dim % numHeads != 0) {
             throw new IllegalArgumentException("embed_dim " + dim + " is not divisible by num_heads " + numHeads);
         }
         this.numHeads = numHeads;
-        this.qkv = child("qkv", new Linear(dim, dim * 3, qkvBias));
-        this.proj = child("proj", new Linear(dim, dim));
+        this.qkv = child(names.qkv(), new Linear(dim, dim * 3, qkvBias));
+        this.proj = child(names.proj(), new Linear(dim, dim));
         if (qkNormType != null) {
             this.qNorm = (Norm) child("q_norm", Norm.create(qkNormType, dim, normEps));
             this.kNorm = (Norm) child("k_norm", Norm.create(qkNormType, dim, normEps));

@@ -1,5 +1,6 @@
 package io.piip4j.nn;
 
+import io.piip4j.tensor.NdArray;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -23,6 +24,8 @@ public abstract class Module implements AutoCloseable {
 
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
+    /** Buffers the module computes itself (a {@code register_buffer} of constants): checked, never loaded. */
+    private final Map<String, NdArray> constants = new LinkedHashMap<>();
     /** As {@code nn.Module.training}: stochastic layers (drop path) act only while set. */
     private boolean training;
     /** The installed hooks, in installation order; null while there are none (the hot path's one check). */
@@ -105,6 +108,29 @@ public abstract class Module implements AutoCloseable {
             throw new IllegalStateException("duplicate buffer " + name);
         }
         return p;
+    }
+
+    /**
+     * Declares a buffer of the reference that this module computes itself (BEiT's
+     * {@code relative_position_index}): checkpoints may carry it, and a loader accepts it when its
+     * values equal these. Not a parameter: not counted, not loaded.
+     */
+    protected final void constant(String name, NdArray value) {
+        if (constants.putIfAbsent(name, value) != null) {
+            throw new IllegalStateException("duplicate constant " + name);
+        }
+    }
+
+    /** Every constant buffer under this module, keyed by its dotted state-dict name. */
+    public final Map<String, NdArray> namedConstants() {
+        Map<String, NdArray> out = new LinkedHashMap<>();
+        collectConstants("", out);
+        return out;
+    }
+
+    private void collectConstants(String prefix, Map<String, NdArray> out) {
+        constants.forEach((k, v) -> out.put(prefix + k, v));
+        children.forEach((k, v) -> v.collectConstants(k.isEmpty() ? prefix : prefix + k + ".", out));
     }
 
     protected final <M extends Module> M child(String name, M module) {

@@ -22,7 +22,12 @@ public final class WindowedAttention extends Attention {
 
     public WindowedAttention(long dim, int numHeads, boolean qkvBias, String qkNormType, double normEps,
             int windowSize, Padding padding) {
-        super(dim, numHeads, qkvBias, qkNormType, normEps);
+        this(dim, numHeads, qkvBias, qkNormType, normEps, windowSize, padding, ProjectionNames.TIMM);
+    }
+
+    public WindowedAttention(long dim, int numHeads, boolean qkvBias, String qkNormType, double normEps,
+            int windowSize, Padding padding, ProjectionNames names) {
+        super(dim, numHeads, qkvBias, qkNormType, normEps, names);
         this.windowSize = windowSize;
         this.padding = padding;
     }

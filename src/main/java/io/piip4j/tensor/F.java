@@ -134,6 +134,24 @@ public final class F {
         return matmul(weights, v.to(type));
     }
 
+    /**
+     * {@code softmax(q kᵀ · scale + bias) v} with an additive bias broadcast over the scores
+     * (BEiT's relative position bias, {@code (1, heads, N, N)}); float32 through the fused kernel,
+     * reduced precision on the math path as {@link #attention(Tensor, Tensor, Tensor)}.
+     */
+    public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor bias) {
+        Tensor low = isReduced(q) ? q : isReduced(k) ? k : isReduced(v) ? v : null;
+        if (low == null) {
+            return torch.scaled_dot_product_attention(q, k, v, opt(bias.to(q.scalar_type())), 0.0, false,
+                    new DoubleOptional(), false);
+        }
+        ScalarType type = low.scalar_type();
+        Tensor scores = matmul(q.to(type).mul(new Scalar(1.0 / Math.sqrt(q.size(-1)))), k.to(type).transpose(-2, -1));
+        Tensor weights = torch.softmax(scores.to(ScalarType.Float).add(bias.to(ScalarType.Float)), -1,
+                new ScalarTypeOptional(ScalarType.Float)).to(type);
+        return matmul(weights, v.to(type));
+    }
+
     /** {@code a · b} in their (common) type; bfloat16 widened where this CPU has no bfloat16 kernels. */
     private static Tensor matmul(Tensor a, Tensor b) {
         return ProductPaths.widens(a) ? torch.matmul(wide(a), wide(b)).to(ScalarType.BFloat16) : torch.matmul(a, b);

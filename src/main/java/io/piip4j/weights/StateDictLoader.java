@@ -36,12 +36,21 @@ public final class StateDictLoader {
                         + Arrays.toString(e.getValue().shape()) + ")");
             }
         }
-        for (String k : stateDict.keySet()) {
-            if (!params.containsKey(k)) {
+        int loaded = params.size() - missing.size() - mismatched.size();
+        Map<String, NdArray> constants = model.namedConstants();
+        for (Map.Entry<String, NdArray> e : stateDict.entrySet()) {
+            String k = e.getKey();
+            NdArray constant = constants.get(k);
+            if (constant != null) {
+                // a buffer the module computes itself: accepted when it holds the same values
+                if (!sameValues(constant, e.getValue())) {
+                    mismatched.add(k + " (checkpoint values differ from the module's own constant "
+                            + Arrays.toString(constant.shape()) + ")");
+                }
+            } else if (!params.containsKey(k)) {
                 unexpected.add(k);
             }
         }
-        int loaded = params.size() - missing.size() - mismatched.size();
         LoadReport report = new LoadReport(loaded, missing, unexpected, mismatched);
         if (strict && !report.clean()) {
             throw new CheckpointException(source + ": does not fit the model: " + report.summary());
@@ -59,5 +68,14 @@ public final class StateDictLoader {
             }
         }
         return report;
+    }
+
+    private static boolean sameValues(NdArray a, NdArray b) {
+        if (!Arrays.equals(a.shape(), b.shape())) {
+            return false;
+        }
+        float[] x = a.toFloats();
+        float[] y = b.toFloats();
+        return Arrays.equals(x, y);
     }
 }

@@ -24,10 +24,6 @@ class GoldenCoverageTest {
      * the issue that will run them. When a test takes one over: delete its line, claim it there.
      */
     static final Map<String, Integer> PENDING = Map.ofEntries(
-            Map.entry("det3_beit_window_c", 18),
-            Map.entry("det3_uniperceiver_window_c", 18),
-            Map.entry("det3_vit_convnext_vit_regfpn_c", 18),
-            Map.entry("det3_convnext_tsb_regfpn_c", 18),
             Map.entry("llava_*", 20));
 
     /** Every test class with a {@link RunsGolden} claim, found on the test class path. */

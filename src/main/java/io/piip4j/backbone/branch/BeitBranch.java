@@ -1,72 +1,66 @@
 package io.piip4j.backbone.branch;
 
 import io.piip4j.config.BranchConfig;
-import io.piip4j.nn.LayerNorm;
-import io.piip4j.nn.Linear;
-import io.piip4j.nn.Mlp;
 import io.piip4j.nn.Module;
+import io.piip4j.nn.Parameter;
 import io.piip4j.nn.PatchEmbed;
+import java.util.List;
+import org.bytedeco.pytorch.Tensor;
 
 /**
- * A BEiT branch ({@code BEiT} of the reference; BEiT v2 weights), described by its parameters:
- * patch embedding, an optional absolute position embedding and shared relative position table,
- * and blocks whose attention has a bias-free qkv projection with separate q/v biases and its own
- * relative position table sized by the block's window ({@code (2w−1)², heads}).
+ * A BEiT branch ({@code BEiT} of the reference; BEiT v2 weights): patch embedding, an optional
+ * absolute position embedding on the pretraining grid (resized bicubically to the token grid),
+ * and blocks whose attention carries its own relative position table sized by the block's window
+ * ({@link BeitAttention}). The shared table ({@code use_shared_rel_pos_bias}) exists for loading
+ * but, as in the PIIP backbones, is not applied.
  */
-final class BeitBranch extends DescribedBranch {
+final class BeitBranch extends Branch {
+    private final PatchEmbed patchEmbed;
+    private final Parameter posEmbed;
+    private final ModuleList<BeitBlock> blocks;
 
     BeitBranch(BranchConfig cfg) {
         super(cfg);
         long dim = cfg.embedDim();
-        child("patch_embed", new PatchEmbed(cfg.patchSize(), 3, dim));
+        this.patchEmbed = child("patch_embed", new PatchEmbed(cfg.patchSize(), 3, dim));
         long grid = cfg.pretrainGridSize();
-        if (cfg.useAbsPosEmb()) {
-            parameter("pos_embed", 1, grid * grid, dim);
-        }
+        this.posEmbed = cfg.useAbsPosEmb() ? parameter("pos_embed", 1, grid * grid, dim) : null;
         if (cfg.useSharedRelPosBias()) {
-            child("rel_pos_bias", new RelativePositionTable(cfg.windowSize()[0], cfg.numHeads()));
+            child("rel_pos_bias", new SharedRelativePositionBias(cfg.windowSize()[0], cfg.numHeads()));
         }
-        ModuleList<Block> blocks = child("blocks", new ModuleList<>());
+        this.blocks = child("blocks", new ModuleList<>());
         for (int i = 0; i < cfg.depth(); i++) {
-            blocks.add(new Block(cfg, cfg.windowSize()[i]));
+            blocks.add(new BeitBlock(dim, cfg.numHeads(), cfg.mlpHidden(), cfg.qkvBias(), cfg.initValues() != null,
+                    cfg.windowSize()[i], cfg.windowAttn()[i]));
         }
         if (cfg.withFpn()) {
             addUpLayers(false, false);
         }
     }
 
-    /** {@code relative_position_bias_table}: one bias per head for each of the (2w−1)² relative offsets. */
-    static final class RelativePositionTable extends Module {
-        RelativePositionTable(int window, int heads) {
-            long n = (2L * window - 1) * (2L * window - 1);
-            parameter("relative_position_bias_table", n, heads);
+    @Override
+    public Embedded embed(Tensor image) {
+        Tensor grid = patchEmbed.forwardGrid(image);
+        long h = grid.size(2);
+        long w = grid.size(3);
+        Tensor tokens = grid.flatten(2, -1).transpose(1, 2);
+        if (posEmbed != null) {
+            // float32 as under autocast (the reference casts it to the float32 weights' type)
+            tokens = tokens.add(resizedPosEmbed(posEmbed.get(), config.pretrainGridSize(), h, w));
         }
+        return new Embedded(tokens, null, h, w);
     }
 
-    static final class Block extends Module {
-        Block(BranchConfig cfg, int window) {
-            long dim = cfg.embedDim();
-            child("norm1", new LayerNorm(dim, 1e-6));
-            child("attn", new Attention(dim, cfg.numHeads(), cfg.qkvBias(), window));
-            child("norm2", new LayerNorm(dim, 1e-6));
-            child("mlp", new Mlp(dim, cfg.mlpHidden()));
-            if (cfg.initValues() != null) {
-                parameter("gamma_1", dim);
-                parameter("gamma_2", dim);
-            }
-        }
+    @Override
+    public List<BeitBlock> blocks() {
+        return blocks.items();
     }
 
-    static final class Attention extends Module {
-        Attention(long dim, int heads, boolean qkvBias, int window) {
-            child("qkv", new Linear(dim, 3 * dim, false));
-            if (qkvBias) {
-                parameter("q_bias", dim);
-                parameter("v_bias", dim);
-            }
-            long n = (2L * window - 1) * (2L * window - 1);
-            parameter("relative_position_bias_table", n, heads);
-            child("proj", new Linear(dim, dim));
+    /** {@code rel_pos_bias}: one table for every block (BEiT pretraining layout), with its index buffer. */
+    static final class SharedRelativePositionBias extends Module {
+        SharedRelativePositionBias(int window, int heads) {
+            parameter("relative_position_bias_table", BeitAttention.tableRows(window), heads);
+            constant("relative_position_index", BeitAttention.relativePositionIndex(window));
         }
     }
 }

@@ -3,7 +3,6 @@ package io.piip4j.backbone.branch;
 import io.piip4j.config.BranchConfig;
 import io.piip4j.config.BranchKind;
 import io.piip4j.config.ConfigException;
-import io.piip4j.nn.ConvTranspose2d;
 import io.piip4j.nn.LayerNorm;
 import io.piip4j.nn.Linear;
 import io.piip4j.nn.Module;
@@ -16,8 +15,8 @@ import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * One ViT of the pyramid: patch/position embedding, its blocks (run in groups between
- * interactions) and, for classification with separate heads, its own final norm and head.
+ * One branch of the pyramid (a ViT, or a ConvNeXt): patch/position embedding, its blocks (run in
+ * groups between interactions) and, for classification with separate heads, its own final norm and head.
  * Parameter names are the reference's, so checkpoints load by name.
  */
 public abstract class Branch extends Module {
@@ -28,24 +27,23 @@ public abstract class Branch extends Module {
     protected final BranchConfig config;
     protected Module norm;
     protected Linear head;
+    private UpLayers upLayers;
 
     protected Branch(BranchConfig config) {
         this.config = config;
     }
 
+    /** A branch of the classification models (DeiT- or InternViT-style, the kinds the classifiers are released with). */
     public static Branch create(BranchConfig cfg, boolean withHead) {
         return switch (cfg.kind()) {
             case DEIT -> new DeitBranch(cfg, withHead);
             case INTERNVIT -> new InternVitBranch(cfg, withHead);
-            default -> throw unsupported(cfg);
+            default -> throw new ConfigException(cfg.name() + ": branch kind " + cfg.kind().label()
+                    + " is for the detection and segmentation backbones, not classification");
         };
     }
 
-    /**
-     * A branch of the detection / segmentation backbones. BEiT, Uni-Perceiver and ConvNeXt
-     * branches are built with their parameters' shapes only (enough to count and name them);
-     * running them fails.
-     */
+    /** A branch of the detection / segmentation backbones, of any kind. */
     public static Branch createDense(BranchConfig cfg) {
         return switch (cfg.kind()) {
             case DEIT -> new DeitBranch(cfg, false, true);
@@ -56,32 +54,38 @@ public abstract class Branch extends Module {
         };
     }
 
-    /** The error for a branch kind this port can describe but not run. */
-    public static ConfigException unsupported(BranchConfig cfg) {
-        return new ConfigException(cfg.name() + ": branch kind " + cfg.kind().label() + " (pretrained '"
-                + cfg.pretrained() + "') is not supported yet");
+    /**
+     * Adds the single-branch baselines' own output layers ({@code with_fpn}; {@link UpLayers}),
+     * InternViT6B's {@code with_final_norm} ending each with a LayerNorm.
+     */
+    protected final void addUpLayers(boolean internStyle, boolean finalNorm) {
+        this.upLayers = new UpLayers(this, config.embedDim(), internStyle && finalNorm);
+    }
+
+    final UpLayers.Up registerUp(String name, UpLayers.Up up) {
+        return child(name, up);
+    }
+
+    /** Whether the branch has its own output layers ({@code with_fpn}). */
+    public final boolean hasUpLayers() {
+        return upLayers != null;
     }
 
     /**
-     * The single-branch baselines' own output layers ({@code with_fpn}): {@code up1} = transposed
-     * conv, channels-first LayerNorm, GELU, transposed conv; {@code up2} = transposed conv;
-     * {@code up3} identity; {@code up4} max-pool. InternViT6B's {@code with_final_norm} adds a
-     * LayerNorm at the end of each. Shapes only: PIIP never runs them.
+     * The baseline's four levels (strides 4, 8, 16, 32 for patch 16) through up1…up4: from one
+     * stride-16 map, or level i from the i-th of four.
      */
-    protected final void addUpLayers(boolean internStyle, boolean finalNorm) {
-        long d = config.embedDim();
-        Sequential up1 = child("up1", new Sequential());
-        up1.at(0, new ConvTranspose2d(d, d, 2, 2));
-        up1.at(1, new LayerNorm(d, 1e-6));
-        up1.at(3, new ConvTranspose2d(d, d, 2, 2));
-        Sequential up2 = child("up2", new Sequential());
-        up2.at(0, new ConvTranspose2d(d, d, 2, 2));
-        if (internStyle && finalNorm) {
-            up1.at(4, new LayerNorm(d, 1e-6));
-            up2.at(1, new LayerNorm(d, 1e-6));
-            child("up3", new Sequential()).at(1, new LayerNorm(d, 1e-6));
-            child("up4", new Sequential()).at(1, new LayerNorm(d, 1e-6));
+    public final List<Tensor> upLevels(List<Tensor> maps) {
+        if (upLayers == null) {
+            throw new IllegalStateException(config.name() + " has no output layers (with_fpn)");
         }
+        List<Tensor> out = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Tensor map = maps.get(maps.size() == 1 ? 0 : i);
+            int level = i;
+            out.add(Scoped.one(() -> upLayers.level(level, map)));
+        }
+        return out;
     }
 
     /**
@@ -101,11 +105,6 @@ public abstract class Branch extends Module {
             throw new IllegalArgumentException(config.name() + ": input gives a " + h + "x" + w + " token grid, the branch's "
                     + "position embedding is for " + g + "x" + g + " (its img_size " + g * config.patchSize() + ")");
         }
-    }
-
-    /** Whether this port can run the branch (not only describe its parameters). */
-    public boolean runnable() {
-        return config.kind().runnable();
     }
 
     /** Registers the final norm and classification head used by {@code separate_head}. */

@@ -2,6 +2,8 @@ package io.piip4j.cli;
 
 import io.piip4j.data.ImageFolder;
 import io.piip4j.data.ImageSet;
+import io.piip4j.detector.train.DetectionRecipe;
+import io.piip4j.detector.train.DetectorTrainer;
 import io.piip4j.tensor.Inference;
 import io.piip4j.train.Recipe;
 import io.piip4j.train.TrainableClassifier;
@@ -62,6 +64,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (isDetectionRecipe(recipeFile)) {
+            return trainDetector();
+        }
         Recipe recipe = Recipe.read(recipeFile).with(epochs, batchSize, seed, trainLimit, testLimit);
         if (dataDir != null) {
             recipe = recipe.withDataDir(dataDir);
@@ -80,6 +85,27 @@ final class TrainCommand implements Callable<Integer> {
             Trainer.Outcome o = t.run();
             return o == Trainer.Outcome.COMPLETED ? 0 : 130;
         }
+    }
+
+    private static boolean isDetectionRecipe(Path file) {
+        try {
+            return DetectionRecipe.describes(new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile()));
+        } catch (java.io.IOException e) {
+            return false; // the classifier's reader reports the file's problem in one line
+        }
+    }
+
+    /** A detection recipe ({@code "task": "detection"}): a Mask R-CNN trained from scratch on COCO-format folders. */
+    private int trainDetector() throws Exception {
+        if (resume || init != null || dataDir != null) {
+            throw new UsageException("--resume, --init and --data-dir are not supported for detection recipes yet");
+        }
+        DetectionRecipe recipe = DetectionRecipe.read(recipeFile).with(epochs, batchSize, seed, trainLimit, testLimit);
+        if (threads != null) {
+            Inference.setThreads(threads);
+        }
+        new DetectorTrainer(recipe, new DetectorTrainer.Options(out, quiet, System.out, stopAfterSteps)).run();
+        return 0;
     }
 
     static ImageSet[] load(Recipe.Data d) {

@@ -3,8 +3,8 @@ package io.piip4j.detector.train;
 import io.piip4j.config.ConfigException;
 import io.piip4j.config.JsonPath;
 import io.piip4j.head.TestConfigs;
-import io.piip4j.target.MaxIouAssigner;
-import io.piip4j.target.RandomSampler;
+import io.piip4j.assign.MaxIouAssigner;
+import io.piip4j.assign.RandomSampler;
 import java.util.Set;
 
 /**

@@ -9,6 +9,7 @@ import io.piip4j.head.dino.TransformerSpec;
 import io.piip4j.nn.Parameter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -59,7 +60,7 @@ final class DinoCost implements TaskHeadsCost {
         }
         long e = s.embedDims();
 
-        Meter enc = new Meter("encoder", s.encoderLayers() + " layers on " + tokens + " tokens").params(params.get("encoder"));
+        Meter enc = new Meter("encoder", layers(s.encoderLayers()) + String.format(Locale.ROOT, " on %,d tokens", tokens)).params(params.get("encoder"));
         enc.elementwise(8 * tokens); // padding masks to coordinates: two running sums, normalised
         enc.sine(tokens * e); // the sine positional encoding
         enc.elementwise(tokens * e); // + level embedding
@@ -71,7 +72,8 @@ final class DinoCost implements TaskHeadsCost {
         }
         parts.add(enc.result());
 
-        Meter sel = new Meter("query selection", "scores " + tokens + " tokens, keeps " + queries).params(params.get("selection"));
+        Meter sel = new Meter("query selection",
+                String.format(Locale.ROOT, "scores %,d tokens, keeps %d (two_stage_num_proposals)", tokens, queries)).params(params.get("selection"));
         sel.elementwise(20 * tokens); // each token's proposal box as logits, with its range checks
         sel.linear(tokens, e, e, true, true); // enc_output
         sel.norm(tokens * e, true, true); // enc_output_norm
@@ -81,7 +83,7 @@ final class DinoCost implements TaskHeadsCost {
         sel.sigmoid(4 * queries); // the kept boxes
         parts.add(sel.result());
 
-        Meter dec = new Meter("decoder", s.decoderLayers() + " layers on " + queries + " queries").params(params.get("decoder"));
+        Meter dec = new Meter("decoder", layers(s.decoderLayers()) + " on " + queries + " queries").params(params.get("decoder"));
         for (int i = 0; i < s.decoderLayers(); i++) {
             dec.elementwise(4 * queries * s.numLevels()); // reference boxes scaled by the levels' valid ratios
             dec.elementwise(4 * queries); // boxes scaled by 2π
@@ -112,6 +114,10 @@ final class DinoCost implements TaskHeadsCost {
 
         parts.add(new Meter("label_embedding", "denoising queries, training only").params(params.get("label_embedding")).result());
         return parts;
+    }
+
+    private static String layers(int n) {
+        return n + (n == 1 ? " layer" : " layers");
     }
 
     /** ChannelMapper: per input a k×k convolution without bias + GroupNorm; extra levels by stride-2 3×3 convolutions + GroupNorm. */

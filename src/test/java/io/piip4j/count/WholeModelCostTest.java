@@ -71,6 +71,15 @@ class WholeModelCostTest {
         assertEquals(expected, r.outputs(), name);
     }
 
+    /** DINO's encoder runs on the tokens of the reference's levels at the case's input. */
+    @Test
+    void dinoTokensAreTheReferences() {
+        JsonNode c = Golden.caseJson(Golden.file("dino_det3_deit_window_b2_c"));
+        WholeModelCost w = WholeModelCost.of(c, "dino", new InputSize(c.get("input_shape").get(2).asInt(), c.get("input_shape").get(3).asInt()));
+        PartCost encoder = w.parts().stream().filter(p -> p.name().equals("encoder")).findFirst().orElseThrow();
+        assertEquals("1 layer on " + c.get("num_tokens").asLong() + " tokens", encoder.assumption());
+    }
+
     /** The golden Mask R-CNN's neck levels: FPN outputs 32 channels at the backbone's four sizes plus a pooled fifth. */
     @Test
     void fpnLevelsAreTheReferences() {
@@ -157,11 +166,17 @@ class WholeModelCostTest {
         assertEquals(convs + norms, m.result().hookedFlops());
     }
 
+    /** A classifier is whole as counted (its head is in the backbone count); a bare backbone has no heads to price. */
     @Test
-    void classificationAndBareBackbonesHaveNoParts() {
-        WholeModelCost cls = WholeModelCost.of(Golden.caseJson(Golden.file("cls3_deit_merged")), "cls3_deit_merged", null);
-        assertTrue(cls.parts().isEmpty() && !cls.available(), cls.unavailable());
+    void classifiersAndBareBackbonesHaveNoParts() {
+        Path clsDir = Golden.file("cls3_deit_merged");
+        WholeModelCost cls = WholeModelCost.of(Golden.caseJson(clsDir), "cls3_deit_merged", null);
+        assertTrue(cls.parts().isEmpty() && cls.available());
+        assertEquals(Golden.numParameters(clsDir), cls.totalParams());
+        assertEquals(cls.backbone().get(Convention.CLS_SCRIPT).totalFlops(), cls.totalFlops(Convention.CLS_SCRIPT));
+        assertNull(cls.totalFlops(Convention.DET_SCRIPT));
         WholeModelCost det = WholeModelCost.of(Golden.caseJson(Golden.file("det3_deit_window")), "det3_deit_window", null);
-        assertTrue(det.parts().isEmpty() && !det.available(), det.unavailable());
+        assertTrue(det.parts().isEmpty() && !det.available(), "a backbone alone");
+        assertTrue(det.unavailable().contains("backbone"), det.unavailable());
     }
 }

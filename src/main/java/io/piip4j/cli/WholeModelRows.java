@@ -57,11 +57,12 @@ final class WholeModelRows {
         FlopReport b = w.backbone().get(w.built());
         o.put("kind", w.kind());
         o.putArray("input").add(b.inputHeight()).add(b.inputWidth());
-        o.put("note", "the top-level parameters/conventions and the published figures count the backbone alone; " + HEADS_NOTE);
+        o.put("note", w.parts().isEmpty() ? "a classifier: the model counted at the top level is whole"
+                : "the top-level parameters/conventions and the published figures count the backbone alone; " + HEADS_NOTE);
         ObjectNode bb = o.putObject("backbone");
         bb.put("parameters", b.totalParams());
         ObjectNode bf = bb.putObject("flops");
-        for (Convention c : SHOWN) {
+        for (Convention c : Convention.values()) {
             if (w.backbone().get(c).available()) {
                 bf.put(c.id(), w.backbone().get(c).totalFlops());
             }

@@ -20,12 +20,12 @@ public record PartCost(String name, String assumption, long params, long hookedF
         return hookedFlops + analyticFlops;
     }
 
-    /** FLOPs in a convention: authors-det as {@link #authorsFlops}, true as counted; authors-cls has no heads (0). */
+    /** FLOPs in a convention: authors-det as {@link #authorsFlops}, true as counted; authors-cls counts no heads. */
     public long flops(Convention c) {
         return switch (c) {
             case DET_SCRIPT -> authorsFlops();
             case TRUE -> trueFlops;
-            case CLS_SCRIPT -> 0;
+            case CLS_SCRIPT -> throw new IllegalArgumentException(c.id() + " counts a classification-style backbone: no " + name);
         };
     }
 

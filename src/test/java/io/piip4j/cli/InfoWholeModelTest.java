@@ -70,4 +70,22 @@ class InfoWholeModelTest {
         assertTrue(whole.get("total_parameters").asLong() > json.get("total_parameters").asLong());
         assertTrue(whole.path("total_flops").path("true").asLong() > json.path("conventions").path("true").path("total_flops").asLong());
     }
+
+    /** Every released detector has its whole cost in the zoo; segmentation models wait for their heads' cost. */
+    @org.junit.jupiter.api.Test
+    void zooJsonHasEveryDetectorsWholeCost() throws Exception {
+        CliRun run = CliRun.of("zoo", "--json", "--task", "detection");
+        assertEquals(0, run.exitCode(), run.err());
+        int dino = 0;
+        for (JsonNode m : new ObjectMapper().readTree(run.out())) {
+            JsonNode w = m.get("whole_model");
+            String name = m.get("name").asText();
+            assertTrue(w.has("parameters"), name + ": " + w);
+            assertEquals(m.get("detector").asText(), w.get("kind").asText(), name);
+            assertTrue(w.get("parameters").asLong() > m.path("conventions").path("authors-det").path("parameters").asLong(), name);
+            assertTrue(w.path("flops").path("true").asLong() > m.path("conventions").path("true").path("flops").asLong(), name);
+            dino += w.get("kind").asText().equals("DINO") ? 1 : 0;
+        }
+        assertEquals(2, dino, "the two released DINO models");
+    }
 }

@@ -33,7 +33,7 @@ final class WholeModelRows {
                 + "authors' conventions count it alone), then the parts after it%n", w.kind(), b.inputHeight(), b.inputWidth());
         StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-18s %15s", "part", "parameters"));
         SHOWN.forEach(c -> head.append(String.format(Locale.ROOT, " %14s", c.id() + " G")));
-        System.out.println(head.append("  assumes"));
+        System.out.println(head.append("  basis"));
         StringBuilder bb = new StringBuilder(String.format(Locale.ROOT, "%-18s %,15d", "backbone", b.totalParams()));
         SHOWN.forEach(c -> bb.append(String.format(Locale.ROOT, " %14.3f", w.backbone().get(c).totalFlops() / 1e9)));
         System.out.println(bb);

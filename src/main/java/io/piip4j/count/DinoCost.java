@@ -50,7 +50,8 @@ final class DinoCost implements TaskHeadsCost {
         List<FeatureMap> levels = channelMapper(neck, cfg.neck(), features, name);
         parts.add(neck.result());
         if (levels.size() != s.numLevels()) {
-            throw new ConfigException(name + ": model.neck.num_outs " + levels.size() + " differs from num_feature_levels " + s.numLevels());
+            throw new ConfigException(name + ": model.neck.num_outs " + levels.size() + " differs from num_feature_levels "
+                    + s.numLevels());
         }
         long tokens = levels.stream().mapToLong(FeatureMap::cells).sum();
         long queries = s.numQueries();
@@ -60,7 +61,8 @@ final class DinoCost implements TaskHeadsCost {
         }
         long e = s.embedDims();
 
-        Meter enc = new Meter("encoder", layers(s.encoderLayers()) + String.format(Locale.ROOT, " on %,d tokens", tokens)).params(params.get("encoder"));
+        Meter enc = new Meter("encoder", layers(s.encoderLayers()) + String.format(Locale.ROOT, " on %,d tokens", tokens))
+                .params(params.get("encoder"));
         enc.elementwise(8 * tokens); // padding masks to coordinates: two running sums, normalised
         enc.sine(tokens * e); // the sine positional encoding
         enc.elementwise(tokens * e); // + level embedding
@@ -73,7 +75,8 @@ final class DinoCost implements TaskHeadsCost {
         parts.add(enc.result());
 
         Meter sel = new Meter("query selection",
-                String.format(Locale.ROOT, "scores %,d tokens, keeps %d (two_stage_num_proposals)", tokens, queries)).params(params.get("selection"));
+                String.format(Locale.ROOT, "scores %,d tokens, keeps %d (two_stage_num_proposals)", tokens, queries))
+                .params(params.get("selection"));
         sel.elementwise(20 * tokens); // each token's proposal box as logits, with its range checks
         sel.linear(tokens, e, e, true, true); // enc_output
         sel.norm(tokens * e, true, true); // enc_output_norm

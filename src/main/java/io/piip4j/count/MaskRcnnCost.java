@@ -34,7 +34,7 @@ final class MaskRcnnCost implements TaskHeadsCost {
         MaskRcnnConfig cfg = MaskRcnnConfig.read(root, name);
         StandardRoiHead roi = MaskRcnn.newRoiHead(cfg);
         List<PartCost> parts = new ArrayList<>();
-        Meter neck = new Meter("neck", "FPN").params(MaskRcnn.newNeck(cfg));
+        Meter neck = new Meter("neck", "FPN, " + cfg.neck().numOuts() + " levels").params(MaskRcnn.newNeck(cfg));
         List<FeatureMap> levels = fpn(neck, cfg.neck(), features, name);
         parts.add(neck.result());
         parts.add(rpn(cfg, levels, name));
@@ -135,7 +135,8 @@ final class MaskRcnnCost implements TaskHeadsCost {
         long anchors = head.anchors().numBaseAnchors();
         for (FeatureMap f : levels) {
             if (f.channels() != r.inChannels()) {
-                throw new ConfigException(name + ": model.rpn_head.in_channels: " + r.inChannels() + ", but the neck gives " + f.channels());
+                throw new ConfigException(name + ": model.rpn_head.in_channels: " + r.inChannels() + ", but the neck gives "
+                        + f.channels());
             }
             m.conv(f.height(), f.width(), r.inChannels(), r.featChannels(), 3, 1, true);
             m.relu(f.cells() * r.featChannels(), false);

@@ -75,7 +75,8 @@ class WholeModelCostTest {
     @Test
     void dinoTokensAreTheReferences() {
         JsonNode c = Golden.caseJson(Golden.file("dino_det3_deit_window_b2_c"));
-        WholeModelCost w = WholeModelCost.of(c, "dino", new InputSize(c.get("input_shape").get(2).asInt(), c.get("input_shape").get(3).asInt()));
+        JsonNode in = c.get("input_shape");
+        WholeModelCost w = WholeModelCost.of(c, "dino", new InputSize(in.get(2).asInt(), in.get(3).asInt()));
         PartCost encoder = w.parts().stream().filter(p -> p.name().equals("encoder")).findFirst().orElseThrow();
         assertEquals("1 layer on " + c.get("num_tokens").asLong() + " tokens", encoder.assumption());
     }

@@ -9,6 +9,7 @@ import io.piip4j.count.CostReport;
 import io.piip4j.count.FlopReport;
 import io.piip4j.count.InputSize;
 import io.piip4j.count.ModelTask;
+import io.piip4j.count.WholeModelCost;
 import io.piip4j.tensor.Capabilities;
 import io.piip4j.zoo.Published;
 import io.piip4j.zoo.ZooModel;
@@ -65,12 +66,16 @@ final class InfoCommand implements Callable<Integer> {
                     : "info: give the model once, either as NAME|CONFIG or with --config");
         }
         ConfigSource src = Inputs.source(positional != null ? positional : config);
-        CostReport r = io.piip4j.count.FlopCounter.count(src.json(), src.name(), input == null ? null : InputSize.parse(input));
+        WholeModelCost whole = WholeModelCost.of(src.json(), src.name(), input == null ? null : InputSize.parse(input));
+        CostReport r = whole.backbone();
         Convention built = r.task() == ModelTask.CLASSIFICATION ? Convention.CLS_SCRIPT : Convention.DET_SCRIPT;
         if (json) {
-            System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(toJson(src, r, built)));
+            ObjectNode root = toJson(src, r, built);
+            WholeModelRows.toJson(root, whole);
+            System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(root));
         } else {
             print(src, r, built);
+            WholeModelRows.print(whole);
         }
         return 0;
     }
@@ -256,7 +261,8 @@ final class InfoCommand implements Callable<Integer> {
 
     static JsonNode backbone(JsonNode root) {
         if (root.has("config") && root.get("config").isObject()) {
-            return root.get("config");
+            JsonNode config = root.get("config");
+            return config.path("model").isObject() ? config.get("model").path("backbone") : config; // a whole-model case.json
         }
         return root.has("model") ? root.path("model").path("backbone") : root;
     }

@@ -7,6 +7,7 @@ import io.piip4j.count.Convention;
 import io.piip4j.count.CostReport;
 import io.piip4j.count.FlopReport;
 import io.piip4j.count.ModelTask;
+import io.piip4j.count.WholeModelCost;
 import io.piip4j.zoo.Published;
 import io.piip4j.zoo.Zoo;
 import io.piip4j.zoo.ZooModel;
@@ -52,15 +53,19 @@ final class ZooCommand implements Callable<Integer> {
             ObjectMapper m = new ObjectMapper();
             ArrayNode arr = m.createArrayNode();
             for (ZooModel z : models) {
-                arr.add(toJson(m, z, z.cost()));
+                WholeModelCost w = z.wholeCost();
+                ObjectNode o = toJson(m, z, w.backbone());
+                wholeJson(o, w);
+                arr.add(o);
             }
             System.out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(arr));
             return 0;
         }
-        System.out.printf(Locale.ROOT, "%-44s %-12s %-19s %-21s %21s %24s %-11s %9s %8s%n", "NAME", "TASK", "RESOLUTION",
-                "PUBLISHED ACCURACY", "#PARAM M pub/ours", "#FLOPS G pub/ours", "BY", "TRUE G", "vs BUILT");
+        System.out.printf(Locale.ROOT, "%-44s %-12s %-19s %-21s %21s %24s %-11s %9s %8s %18s%n", "NAME", "TASK", "RESOLUTION",
+                "PUBLISHED ACCURACY", "#PARAM M pub/ours", "#FLOPS G pub/ours", "BY", "TRUE G", "vs BUILT", "WHOLE M / TRUE G");
         for (ZooModel z : models) {
-            CostReport r = z.cost();
+            WholeModelCost w = z.wholeCost();
+            CostReport r = w.backbone();
             Published p = z.published();
             Convention built = r.task() == ModelTask.CLASSIFICATION ? Convention.CLS_SCRIPT : Convention.DET_SCRIPT;
             Convention by = p.by() != null ? p.by() : built;
@@ -68,14 +73,17 @@ final class ZooCommand implements Callable<Integer> {
             FlopReport t = r.get(Convention.TRUE);
             String params = figure(p.paramsM(), f.totalParams() / 1e6);
             String flops = figure(p.flopsG(), f.totalFlops() / 1e9);
-            System.out.printf(Locale.ROOT, "%-44s %-12s %-19s %-21s %21s %24s %-11s %9.1f %+7.0f%%%n", z.name(), taskText(z),
+            System.out.printf(Locale.ROOT, "%-44s %-12s %-19s %-21s %21s %24s %-11s %9.1f %+7.0f%% %18s%n", z.name(), taskText(z),
                     z.resolution(), z.metricText(), params, flops, by.id(), t.totalFlops() / 1e9,
-                    100 * (t.totalFlops() / (double) r.get(built).totalFlops() - 1));
+                    100 * (t.totalFlops() / (double) r.get(built).totalFlops() - 1),
+                    w.available() ? String.format(Locale.ROOT, "%.1f / %.1f", w.totalParams() / 1e6, w.totalFlops(Convention.TRUE) / 1e9) : "-");
         }
         System.out.println();
         System.out.println("ours: counted from the config by the convention (BY) of the authors' script that reproduces the published "
                 + "figure; (…) where nothing was published. TRUE G: every operation of the forward pass as built; vs BUILT: "
-                + "against the authors' script for the model as built (authors-det for dense models).");
+                + "against the authors' script for the model as built (authors-det for dense models). WHOLE: the whole "
+                + "detector (backbone, neck, heads; RoI heads on test_cfg's proposals, DINO on its queries), '-' where its "
+                + "heads are not counted yet; the published figures are the backbone's alone.");
         System.out.println("The published DeiT and InternViT-6B detection/segmentation figures describe the classification-style "
                 + "model of get_flops.py, not the detection backbone that is trained: 'piip info NAME' shows both.");
         return 0;
@@ -98,6 +106,23 @@ final class ZooCommand implements Callable<Integer> {
             case SEGMENTATION -> "seg " + (z.detector() == null ? "" : z.detector());
             case CLASSIFICATION -> "cls";
         };
+    }
+
+    /** The whole model's parameters and FLOPs ({@code piip info NAME --json} has them part by part). */
+    private static void wholeJson(ObjectNode o, WholeModelCost w) {
+        ObjectNode wo = o.putObject("whole_model");
+        if (!w.available()) {
+            wo.put("unavailable", w.unavailable());
+            return;
+        }
+        wo.put("kind", w.kind());
+        wo.put("parameters", w.totalParams());
+        ObjectNode f = wo.putObject("flops");
+        for (Convention c : Convention.values()) {
+            if (w.totalFlops(c) != null) {
+                f.put(c.id(), w.totalFlops(c));
+            }
+        }
     }
 
     static ModelTask parseTask(String s) {

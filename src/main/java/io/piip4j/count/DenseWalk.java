@@ -259,6 +259,7 @@ final class DenseWalk {
             b.inW = bw;
             b.embed(bh, bw);
         }
+        List<FeatureMap> intermediates = new ArrayList<>();
         for (int x = 0; x < k; x++) {
             String g = "interactions." + x;
             t.group(g);
@@ -289,6 +290,7 @@ final class DenseWalk {
             }
             if (three && !simpleFpn && outIdx.contains(x)) {
                 intermediateMerge(br, layer);
+                intermediates.add(new FeatureMap(br.get(0).dimAt(layer[0]), last.gh, last.gw));
             }
         }
         t.group(MERGE);
@@ -308,6 +310,28 @@ final class DenseWalk {
             simpleFpnCost(d1, d1, d1, oh, ow);
         }
         t.scriptSees(true);
+        if (dino) {
+            // fpn2 (2x up) unless the last branch is a CNN, the merged map, its 2x2 max-pool (again the map for a CNN)
+            boolean cnn = three && lastIsCnn;
+            t.output(d1, cnn ? oh : 2 * oh, cnn ? ow : 2 * ow);
+            t.output(d1, oh, ow);
+            t.output(d1, cnn ? oh : oh / 2, cnn ? ow : ow / 2);
+        } else if (three && !simpleFpn) {
+            intermediates.add(new FeatureMap(d1, oh, ow));
+            if (lastIsCnn) {
+                intermediates.forEach(m -> t.output(m.channels(), m.height(), m.width()));
+            } else {
+                FeatureMap m0 = intermediates.get(0);
+                FeatureMap m1 = intermediates.get(1);
+                FeatureMap m2 = intermediates.get(2);
+                t.output(m0.channels(), 4 * m0.height(), 4 * m0.width());
+                t.output(m1.channels(), 2 * m1.height(), 2 * m1.width());
+                t.output(m2.channels(), m2.height(), m2.width());
+                t.output(d1, oh / 2, ow / 2);
+            }
+        } else {
+            simpleFpnOutputs(d1, oh, ow);
+        }
         for (Br b : br) {
             if (b.countsAttention()) {
                 // the script evaluates its formula at the configured sizes; at another input, at the sizes fed
@@ -335,6 +359,14 @@ final class DenseWalk {
         }
         t.convTranspose(MERGE, oh, ow, d2, d2, 2, true);
         t.maxPool(MERGE, oh * ow * d4);
+    }
+
+    /** The simple FPN's four maps of a d-channel oh×ow map: 4× and 2× up, the map, its 2×2 max-pool. */
+    private void simpleFpnOutputs(long d, long oh, long ow) {
+        t.output(d, 4 * oh, 4 * ow);
+        t.output(d, 2 * oh, 2 * ow);
+        t.output(d, oh, ow);
+        t.output(d, oh / 2, ow / 2);
     }
 
     private void convGnRelu(long in, long out, long gh, long gw) {
@@ -417,6 +449,7 @@ final class DenseWalk {
             if (finalNorm) {
                 t.norm(MERGE, (16 + 4 + 1) * oh * ow * d + oh * ow * d / 4, true, false);
             }
+            simpleFpnOutputs(d, oh, ow);
         }
         String p = cfg.string("pretrained", "");
         if (!p.contains("resnet") && !p.contains("convnext")) {
@@ -436,6 +469,10 @@ final class DenseWalk {
         long[] grid = c.embed(t, BACKBONE, h, w);
         for (int i = 0; i < c.blocks.size(); i++) {
             grid = c.block(t, BACKBONE, i, grid[0], grid[1]);
+            boolean stageEnds = i + 1 == c.blocks.size() || c.blocks.get(i + 1).downsampling();
+            if (!simple && stageEnds) {
+                t.output(c.outDim(i), grid[0], grid[1]); // the regular FPN takes each stage's output
+            }
         }
         if (simple) {
             t.scriptSees(false);
@@ -454,6 +491,10 @@ final class DenseWalk {
             t.convTranspose(MERGE, 2 * oh, 2 * ow, d, d, 2, true);
             t.convTranspose(MERGE, oh, ow, d, d, 2, true);
             t.scriptSees(true);
+            t.output(d, 8 * oh, 8 * ow);
+            t.output(d, 4 * oh, 4 * ow);
+            t.output(d, 2 * oh, 2 * ow);
+            t.output(d, oh, ow);
         }
     }
 }

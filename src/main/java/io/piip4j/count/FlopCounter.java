@@ -64,12 +64,15 @@ public final class FlopCounter {
         } else {
             out.put(Convention.CLS_SCRIPT, authors(Convention.CLS_SCRIPT, o.tally(), o.input(), o.input()));
         }
-        return new CostReport(task, out);
+        return new CostReport(task, out, dense.outputs());
     }
 
     static JsonPath backbone(JsonNode root) {
         if (root.has("config") && root.get("config").isObject()) {
-            return JsonPath.object(root.get("config"), "config");
+            JsonNode config = root.get("config");
+            // a whole-model case.json holds the model config itself: config.model.backbone
+            return config.path("model").isObject() ? JsonPath.object(config.get("model"), "config.model").object("backbone")
+                    : JsonPath.object(config, "config");
         }
         if (root.has("model")) {
             return JsonPath.object(root.get("model"), "model").object("backbone");

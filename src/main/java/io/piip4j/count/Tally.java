@@ -1,6 +1,8 @@
 package io.piip4j.count;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,6 +33,8 @@ final class Tally {
     static final int DEFORM_SAMPLE_OPS = 5;
 
     private final Map<String, long[]> groups = new LinkedHashMap<>();
+    /** The maps the walked model hands to its neck, finest first (none where the walk does not model them). */
+    private final List<FeatureMap> outputs = new ArrayList<>();
     /** False while walking what the official script's forward never reaches (the FPN after {@code cal_flops}). */
     private boolean scriptSees = true;
 
@@ -140,6 +144,15 @@ final class Tally {
 
     void bicubic(String group, long outputElements) {
         actual(group, outputElements * BICUBIC_OPS);
+    }
+
+    /** Records one output map of the walked model. */
+    void output(long channels, long h, long w) {
+        outputs.add(new FeatureMap(channels, h, w));
+    }
+
+    List<FeatureMap> outputs() {
+        return List.copyOf(outputs);
     }
 
     /** Groups in insertion order with [params, hooked, analytic, true]. */

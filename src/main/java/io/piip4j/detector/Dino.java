@@ -53,12 +53,22 @@ public final class Dino extends Module implements DetectionModel {
         }
         this.config = config;
         this.backbone = child("backbone", PiipNetwork.build(backboneConfig));
+        this.neck = child("neck", newNeck(config));
+        this.head = child("bbox_head", newHead(config));
+    }
+
+    /** The ChannelMapper a config describes (unallocated weights; also what the cost counter reads). */
+    public static ChannelMapper newNeck(DinoConfig config) {
         DinoConfig.Neck n = config.neck();
-        this.neck = child("neck", new ChannelMapper(n.inChannels(), n.outChannels(), n.kernelSize(), n.gnGroups(), n.numOuts()));
+        return new ChannelMapper(n.inChannels(), n.outChannels(), n.kernelSize(), n.gnGroups(), n.numOuts());
+    }
+
+    /** The DINO head (transformer, class and box branches) a config describes (unallocated weights). */
+    public static DinoHead newHead(DinoConfig config) {
         DinoConfig.PositionalEncoding p = config.positionalEncoding();
-        this.head = child("bbox_head", new DinoHead(config.transformer(),
+        return new DinoHead(config.transformer(),
                 new SinePositionalEncoding(p.numFeats(), p.temperature(), p.normalize(), p.scale(), p.eps(), p.offset()),
-                config.numClasses(), config.numRegFcs()));
+                config.numClasses(), config.numRegFcs());
     }
 
     public DinoConfig config() {

@@ -62,22 +62,36 @@ public final class MaskRcnn extends Module implements DetectionModel {
     public MaskRcnn(PiipConfig backboneConfig, MaskRcnnConfig config) {
         this.config = config;
         this.backbone = child("backbone", PiipNetwork.build(backboneConfig));
+        this.neck = child("neck", newNeck(config));
+        this.rpnHead = child("rpn_head", newRpnHead(config));
+        this.roiHead = child("roi_head", newRoiHead(config));
+    }
+
+    /** The FPN a config describes (unallocated weights; also what the cost counter reads). */
+    public static Fpn newNeck(MaskRcnnConfig config) {
         MaskRcnnConfig.Neck n = config.neck();
-        this.neck = child("neck", new Fpn(n.inChannels(), n.outChannels(), n.numOuts(), n.startLevel(), n.endLevel(), n.extra(),
-                n.reluBeforeExtraConvs()));
+        return new Fpn(n.inChannels(), n.outChannels(), n.numOuts(), n.startLevel(), n.endLevel(), n.extra(), n.reluBeforeExtraConvs());
+    }
+
+    /** The RPN head a config describes (unallocated weights). */
+    public static RpnHead newRpnHead(MaskRcnnConfig config) {
         MaskRcnnConfig.RpnHead r = config.rpnHead();
         MaskRcnnConfig.Anchors a = r.anchors();
-        this.rpnHead = child("rpn_head", new RpnHead(r.inChannels(), r.featChannels(),
+        return new RpnHead(r.inChannels(), r.featChannels(),
                 new AnchorGenerator(a.strides(), a.ratios(), a.scales(), a.octaveBaseScale(), a.scalesPerOctave(), a.centerOffset()),
-                coder(r.coder())));
+                coder(r.coder()));
+    }
+
+    /** The RoI head (box head, and mask head where configured) a config describes (unallocated weights). */
+    public static StandardRoiHead newRoiHead(MaskRcnnConfig config) {
         MaskRcnnConfig.BBoxHead b = config.bboxHead();
         Shared2FcBBoxHead bboxHead = new Shared2FcBBoxHead(b.inChannels(), b.roiFeatSize(), b.fcOutChannels(), b.numSharedFcs(),
                 b.numClasses(), b.regClassAgnostic(), coder(b.coder()));
         MaskRcnnConfig.MaskHead m = config.maskHead();
         FcnMaskHead maskHead = m == null ? null
                 : new FcnMaskHead(m.numConvs(), m.inChannels(), m.convOutChannels(), m.convKernelSize(), m.numClasses());
-        this.roiHead = child("roi_head", new StandardRoiHead(extractor(config.bboxRoiExtractor()), bboxHead,
-                m == null ? null : extractor(config.maskRoiExtractor()), maskHead));
+        return new StandardRoiHead(extractor(config.bboxRoiExtractor()), bboxHead,
+                m == null ? null : extractor(config.maskRoiExtractor()), maskHead);
     }
 
     private static DeltaXywhBoxCoder coder(MaskRcnnConfig.BoxCoder c) {

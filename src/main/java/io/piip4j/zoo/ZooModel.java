@@ -9,6 +9,7 @@ import io.piip4j.count.CostReport;
 import io.piip4j.count.FlopCounter;
 import io.piip4j.count.InputSize;
 import io.piip4j.count.ModelTask;
+import io.piip4j.count.WholeModelCost;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -66,6 +67,11 @@ public record ZooModel(String name, String title, ModelTask task, String detecto
 
     public CostReport cost(InputSize input) {
         return FlopCounter.count(configJson(), configName(), input);
+    }
+
+    /** The whole model's cost (backbone, neck, heads) at the official input size. */
+    public WholeModelCost wholeCost() {
+        return WholeModelCost.of(configJson(), configName(), null);
     }
 
     /** The published accuracy as one short string: "box 43.6 / mask 38.7", "mIoU 58.42", "top-1 82.1". */

@@ -76,6 +76,11 @@ public final class Meter {
         }
     }
 
+    /** {@code nn.AdaptiveAvgPool2d} over {@code inputElements} (mmcv's pooling hook: one per input element). */
+    public void adaptiveAvgPool(long inputElements) {
+        t.maxPool(name, inputElements);
+    }
+
     public void softmax(long elements) {
         t.softmax(name, elements);
     }

@@ -17,7 +17,8 @@ public enum ModelTask {
     public static ModelTask of(JsonNode root, String configName) {
         String name = configName == null ? "" : configName;
         if (root.has("config") && root.has("task")) {
-            return root.get("task").asText().startsWith("classification") ? CLASSIFICATION : DETECTION;
+            String task = root.get("task").asText();
+            return task.startsWith("classification") ? CLASSIFICATION : task.startsWith("segmentation") ? SEGMENTATION : DETECTION;
         }
         JsonNode model = root.get("model");
         if (model != null && model.isObject()) {

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /** The kinds of whole task model whose necks and heads the counter prices: a new kind adds one line here. */
 public final class TaskHeads {
-    private static final List<TaskHeadsCost> KINDS = List.of(new MaskRcnnCost(), new DinoCost());
+    private static final List<TaskHeadsCost> KINDS = List.of(new MaskRcnnCost(), new DinoCost(), new UperNetCost());
 
     private TaskHeads() {
     }

@@ -116,7 +116,7 @@ final class VitBranch {
         long pre = (long) (pretrainImg / patch) * (pretrainImg / patch);
         long img = (long) (imgSize / patch) * (imgSize / patch);
         return switch (family) {
-            case DEIT -> side == Side.CLASSIFICATION ? img : pre;
+            case DEIT -> side == Side.DETECTION ? pre : img; // mmseg's variant keeps its table at the branch's own grid
             case INTERNVIT -> (side == Side.DETECTION ? pre : img) + 1;
             case BEIT -> absPos ? pre : 0;
             case UNIPERCEIVER -> pre + 8; // spatial nn.Embedding + 8 temporal positions

@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class WholeModelCostTest {
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"maskrcnn_det3_deit_window_b2_c, Mask R-CNN, 792931", "dino_det3_deit_window_b2_c, DINO, 1012623"})
+    @CsvSource({"maskrcnn_det3_deit_window_b2_c, Mask R-CNN, 792931", "dino_det3_deit_window_b2_c, DINO, 1012623",
+        "upernet_seg2_intern_whole_b2_c, UperNet, 667358", "upernet_seg2_intern_slide_b1_c, UperNet, 667358"})
     void wholeModelParametersEqualTheOfficialCount(String name, String kind, long expected) {
         Path dir = Golden.file(name);
         WholeModelCost w = WholeModelCost.of(Golden.caseJson(dir), name, null);
@@ -36,7 +37,8 @@ class WholeModelCostTest {
         assertEquals(expected, Golden.numParameters(dir), "case.json's figure");
         assertEquals(expected, w.totalParams(), name);
         for (PartCost p : w.parts()) {
-            assertTrue(p.trueFlops() > 0 || p.name().equals("label_embedding"), p.name());
+            // DINO's label embedding and UperNet's auxiliary head are used in training only
+            assertTrue(p.trueFlops() > 0 || p.name().equals("label_embedding") || p.name().equals("auxiliary_head"), p.name());
         }
         // the backbone rows and conventions are those of the backbone counter, unchanged
         assertEquals(FlopCounter.count(Golden.caseJson(dir), name, null).get(Convention.DET_SCRIPT).totalFlops(),
@@ -102,6 +104,27 @@ class WholeModelCostTest {
     }
 
     /** A convolution stack by hand: FCNMaskHead with one 3×3 ConvModule, the 2×2 deconvolution and the 1×1 logits. */
+    /**
+     * The golden UperNet's heads by hand: UPerHead with 4 inputs of 64 channels, 32 channels, pool
+     * scales 1/2/3/6, 150 classes; FCNHead with one 3×3 conv of 64 → 32. Every ConvModule is a
+     * bias-free convolution and a BatchNorm (weight and bias; its running statistics are buffers).
+     */
+    @Test
+    void uperNetHeadParametersByHand() {
+        long psp = 4 * (64 * 32 + 2 * 32);
+        long bottleneck = (64 + 4 * 32) * 32 * 9 + 2 * 32;
+        long laterals = 3 * (64 * 32 + 2 * 32);
+        long fpnConvs = 3 * (32 * 32 * 9 + 2 * 32);
+        long fpnBottleneck = 4 * 32 * 32 * 9 + 2 * 32;
+        long convSeg = 32 * 150 + 150;
+        long aux = 64 * 32 * 9 + 2 * 32 + convSeg;
+        Path dir = Golden.file("upernet_seg2_intern_whole_b2_c");
+        WholeModelCost w = WholeModelCost.of(Golden.caseJson(dir), "upernet", null);
+        assertEquals(psp + bottleneck + laterals + fpnConvs + fpnBottleneck + convSeg,
+                w.parts().stream().filter(p -> p.name().equals("decode_head")).findFirst().orElseThrow().params());
+        assertEquals(aux, w.parts().stream().filter(p -> p.name().equals("auxiliary_head")).findFirst().orElseThrow().params());
+    }
+
     @Test
     void maskHeadByHand() {
         Meter m = new Meter("mask", "");

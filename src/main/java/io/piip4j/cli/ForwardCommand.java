@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
         header = "Run a model on an input tensor and write its outputs as .npy files.",
         footer = {"", "Examples:", "  piip forward --config ../shared/golden/cls3_deit_merged/case.json --weights ../shared/golden/cls3_deit_merged/weights.pth \\", "      --input ../shared/golden/cls3_deit_merged/io.pth --output-dir out"},
         description = "Run the model on an input tensor and write each output as output_<i>.npy (float32);"
-                + " a whole Mask R-CNN checkpoint writes det_bboxes_<i>.npy, det_labels_<i>.npy and masks_<i>.npy per image.")
+                + " a whole Mask R-CNN checkpoint writes det_bboxes_<i>.npy, det_labels_<i>.npy and masks_<i>.npy per image;"
+                + " a PIIP-LLaVA case (case.json with llama_config) writes generated_ids.npy and prefill_logits.npy.")
 final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "case.json, released config or backbone config (JSON).")
     String config;
@@ -56,6 +57,10 @@ final class ForwardCommand implements Callable<Integer> {
         NdArray x = Inputs.tensor(input, checkpoint.options());
         Path weightsFile = Inputs.weights(weights, checkpoint);
         ConfigSource source = Inputs.source(config);
+        if (source.file() != null && LlavaForwarding.describes(source.json())) {
+            runtime.requireCpuFloat32("PIIP-LLaVA forward");
+            return LlavaForwarding.run(source, weightsFile, checkpoint.options(), x, outputDir);
+        }
         if (source.file() != null && MaskRcnnConfig.describes(source.json())) {
             Map<String, NdArray> stateDict = Checkpoints.readStateDict(weightsFile, checkpoint.options());
             if (MaskRcnn.isWholeModel(stateDict)) {

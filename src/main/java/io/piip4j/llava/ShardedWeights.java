@@ -138,6 +138,9 @@ public final class ShardedWeights {
     static void assign(Map<String, Parameter> params, Set<String> unset, Map<String, NdArray> sd, Path file,
             java.util.function.Predicate<String> keepBfloat16) {
         for (Map.Entry<String, NdArray> e : sd.entrySet()) {
+            if (e.getKey().endsWith(".rotary_emb.inv_freq")) {
+                continue; // saved by transformers before 4.32: constants of rope_theta, ignored as transformers 4.37 does
+            }
             Parameter p = params.get(e.getKey());
             if (p == null) {
                 throw new CheckpointException(file + ": " + e.getKey() + ": the model has no such parameter");

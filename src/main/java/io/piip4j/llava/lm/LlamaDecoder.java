@@ -14,7 +14,7 @@ public final class LlamaDecoder extends Module {
     private final TokenEmbedding embedTokens;
     private final ModuleList<LlamaDecoderLayer> layers;
     private final RMSNorm norm;
-    private final RotaryEmbedding rotary;
+    private RotaryEmbedding rotary;
 
     public LlamaDecoder(LlamaConfig cfg) {
         this.cfg = cfg;
@@ -25,6 +25,11 @@ public final class LlamaDecoder extends Module {
         }
         this.norm = child("norm", new RMSNorm(cfg.hiddenSize(), cfg.rmsNormEps()));
         this.rotary = new RotaryEmbedding(cfg.headDim(), cfg.ropeTheta());
+    }
+
+    /** Uses these rotary inverse frequencies (headDim/2 values) instead of those of {@code rope_theta}. */
+    public void useRotaryFrequencies(float[] invFreq) {
+        rotary = rotary.withInverseFrequencies(invFreq);
     }
 
     public LlamaConfig config() {

@@ -16,16 +16,39 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 public final class RotaryEmbedding {
     private final long headDim;
     private final double theta;
+    /** Frequencies given instead of θ's (headDim/2 values), or null. */
+    private final float[] inverseFrequencies;
 
     public RotaryEmbedding(long headDim, double theta) {
+        this(headDim, theta, null);
+    }
+
+    private RotaryEmbedding(long headDim, double theta, float[] inverseFrequencies) {
         this.headDim = headDim;
         this.theta = theta;
+        this.inverseFrequencies = inverseFrequencies;
+    }
+
+    /**
+     * The same embedding with explicit inverse frequencies (the model's {@code inv_freq} buffer
+     * where it differs from θ's, e.g. a reference model whose buffer was altered).
+     */
+    public RotaryEmbedding withInverseFrequencies(float[] invFreq) {
+        if (invFreq.length != headDim / 2) {
+            throw new IllegalArgumentException("expected " + headDim / 2 + " inverse frequencies, got " + invFreq.length);
+        }
+        return new RotaryEmbedding(headDim, theta, invFreq.clone());
     }
 
     /** cos and sin of positions {@code start … start+n-1}, each (1, 1, n, headDim) float32. */
     public Tensor[] cosSin(long start, long n) {
-        Tensor exps = torch.arange(new Scalar(0), new Scalar(headDim), new Scalar(2)).to(ScalarType.Float).div(new Scalar((double) headDim));
-        Tensor invFreq = torch.pow(new Scalar(theta), exps).reciprocal();
+        Tensor invFreq;
+        if (inverseFrequencies != null) {
+            invFreq = io.piip4j.tensor.Tensors.fromFloats(inverseFrequencies, inverseFrequencies.length);
+        } else {
+            Tensor exps = torch.arange(new Scalar(0), new Scalar(headDim), new Scalar(2)).to(ScalarType.Float).div(new Scalar((double) headDim));
+            invFreq = torch.pow(new Scalar(theta), exps).reciprocal();
+        }
         Tensor pos = torch.arange(new Scalar(start), new Scalar(start + n), new TensorOptions(ScalarType.Long)).to(ScalarType.Float);
         Tensor freqs = pos.unsqueeze(1).mul(invFreq.unsqueeze(0));
         Tensor emb = F.cat(-1, freqs, freqs).view(1, 1, n, headDim);

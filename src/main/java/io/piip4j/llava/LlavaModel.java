@@ -1,5 +1,6 @@
 package io.piip4j.llava;
 
+import io.piip4j.llava.generate.CausalLm;
 import io.piip4j.llava.lm.KvCache;
 import io.piip4j.llava.lm.LlamaDecoder;
 import io.piip4j.llava.lm.LmHead;
@@ -23,7 +24,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * tokens that replace the prompt's placeholder id ({@value #IMAGE_TOKEN_INDEX}) among the text
  * embeddings; the decoder then runs as a plain causal language model.
  */
-public final class LlavaModel extends Module {
+public final class LlavaModel extends Module implements CausalLm {
     /** The placeholder id that marks where an image's tokens go ({@code IMAGE_TOKEN_INDEX}). */
     public static final long IMAGE_TOKEN_INDEX = -200;
 
@@ -130,19 +131,21 @@ public final class LlavaModel extends Module {
     }
 
     /** Runs embeddings after the cache's tokens; returns the final hidden states (1, n, hidden). */
+    @Override
     public Tensor forwardEmbeds(Tensor embeds, KvCache cache) {
         return body.decoder.forward(embeds, cache);
     }
 
     /** Hidden states to float32 vocabulary logits. */
+    @Override
     public Tensor logits(Tensor hidden) {
         return lmHead.forward(hidden);
     }
 
     /** The logits (vocab) after one more token, extending the cache. */
+    @Override
     public Tensor nextLogits(long token, KvCache cache) {
         Tensor h = forwardEmbeds(embedIds(new long[] {token}), cache);
         return logits(h).view(-1);
     }
-
 }

@@ -1,6 +1,5 @@
 package io.piip4j.llava.generate;
 
-import io.piip4j.llava.LlavaModel;
 import io.piip4j.llava.lm.KvCache;
 import io.piip4j.tensor.F;
 import io.piip4j.tensor.Tensors;
@@ -24,7 +23,7 @@ public final class Generator {
      * @param prompt the prompt's embeddings (1, n, hidden), images spliced in; appended after the cache's tokens
      * @return the generated ids (the stop id included where one ended generation)
      */
-    public static long[] generate(LlavaModel model, Tensor prompt, KvCache cache, GenerationConfig cfg, Consumer<Step> listener) {
+    public static long[] generate(CausalLm model, Tensor prompt, KvCache cache, GenerationConfig cfg, Consumer<Step> listener) {
         TokenPicker picker = new TokenPicker(cfg);
         long[] out = new long[cfg.maxNewTokens()];
         int n = 0;

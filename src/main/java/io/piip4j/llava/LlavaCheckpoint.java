@@ -8,6 +8,7 @@ import io.piip4j.llava.lm.LlamaConfig;
 import io.piip4j.llava.projector.ProjectorConfig;
 import io.piip4j.llava.tower.CheckpointShapes;
 import io.piip4j.llava.tower.TowerConfig;
+import io.piip4j.nn.InferenceWeights;
 import io.piip4j.tensor.NdArray;
 import io.piip4j.weights.PthReader;
 import io.piip4j.weights.StateDictLoader;
@@ -96,6 +97,7 @@ public final class LlavaCheckpoint implements AutoCloseable {
             model.close();
             throw e;
         }
+        InferenceWeights.keepOnlyPacked(model); // for inference: one copy of each linear weight (a 7B decoder is ~14 GB)
         Path tok = dir.resolve("tokenizer.json");
         return new LlavaCheckpoint(model, Files.isRegularFile(tok) ? tok : null, config.positive("bos_token_id", 1L),
                 new long[] {config.positive("eos_token_id", 2L)}, null);
@@ -121,6 +123,7 @@ public final class LlavaCheckpoint implements AutoCloseable {
         String name = dir.resolve("case.json").toString();
         LlavaModel model = new LlavaModel(LlavaCase.config(caseJson, name, sd, weightsFile.toString()));
         StateDictLoader.load(model, sd, true, weightsFile.toString());
+        InferenceWeights.keepOnlyPacked(model);
         JsonKeys c = JsonKeys.of(caseJson, name);
         long eos = c.object("llama_config").has("eos_token_id") ? c.object("llama_config").positive("eos_token_id", null) : -1;
         return new LlavaCheckpoint(model, null, 1, eos < 0 ? new long[0] : new long[] {eos}, LlavaCase.tokenIds(caseJson, name));

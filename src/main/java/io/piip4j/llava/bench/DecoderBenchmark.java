@@ -3,6 +3,7 @@ package io.piip4j.llava.bench;
 import io.piip4j.llava.lm.KvCache;
 import io.piip4j.llava.lm.LlamaConfig;
 import io.piip4j.llava.lm.LlamaDecoder;
+import io.piip4j.nn.InferenceWeights;
 import io.piip4j.nn.Linear;
 import io.piip4j.nn.Module;
 import io.piip4j.nn.Parameter;
@@ -77,6 +78,7 @@ public final class DecoderBenchmark {
         ThreadPools.init();
         try (Lm lm = new Lm(cfg)) {
             long bytes = fillBfloat16(lm, seed);
+            InferenceWeights.keepOnlyPacked(lm); // one copy of each weight, as a loaded model holds them
             try (KvCache cache = lm.decoder.newCache()) {
                 long t0 = System.nanoTime();
                 long[] next = {Inference.run(() -> {

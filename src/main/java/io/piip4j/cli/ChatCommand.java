@@ -54,7 +54,7 @@ final class ChatCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--dtype", defaultValue = "bf16",
-            description = "bf16 keeps the decoder's bfloat16 weights as stored; fp32 widens them. Default ${DEFAULT-VALUE}.")
+            description = "bf16 keeps the decoder's half-precision weights in bfloat16 (float16 ones rounded to it); fp32 widens them. Default ${DEFAULT-VALUE}.")
     String dtype;
 
     @Option(names = "--threads", description = "Engine threads (default: all cores).")

@@ -65,7 +65,7 @@ public final class LlavaCheckpoint implements AutoCloseable {
     }
 
     /**
-     * @param bfloat16 keep the decoder's bfloat16 weights in bfloat16 (the tower and projector always run in float32)
+     * @param bfloat16 keep the decoder's half-precision weights (bfloat16, or float16 rounded to bfloat16) in bfloat16; the tower and projector always run in float32
      * @param progress told each shard's name once it is loaded (may be null)
      */
     public static LlavaCheckpoint open(Path dir, boolean bfloat16, Consumer<String> progress) {

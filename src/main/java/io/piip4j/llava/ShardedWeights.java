@@ -117,7 +117,7 @@ public final class ShardedWeights {
 
     /**
      * Copies every shard into the model, starting with {@code first} (already read, may be null).
-     * bfloat16 tensors stay bfloat16 where {@code keepBfloat16} accepts the key; everything else becomes float32.
+     * bfloat16 and float16 tensors become bfloat16 where {@code keepBfloat16} accepts the key; everything else float32.
      */
     public void load(Module model, String firstFile, Map<String, NdArray> first, java.util.function.Predicate<String> keepBfloat16,
             Consumer<String> progress) {
@@ -150,9 +150,13 @@ public final class ShardedWeights {
                         + ", the model expects " + Arrays.toString(p.shape()));
             }
             Tensor t = Tensors.fromNdArray(e.getValue());
-            boolean keep = e.getValue().dtype() == DType.BFLOAT16 && keepBfloat16.test(e.getKey());
-            if (!keep && t.scalar_type().value != ScalarType.Float.value) {
-                Tensor f = t.to(ScalarType.Float);
+            DType stored = e.getValue().dtype();
+            // half-precision weights (LLaVA-1.5 ships float16) become bfloat16 where kept narrow: this CPU path
+            // has bfloat16 kernels, while float16 would be emulated
+            boolean narrow = (stored == DType.BFLOAT16 || stored == DType.FLOAT16) && keepBfloat16.test(e.getKey());
+            ScalarType target = narrow ? ScalarType.BFloat16 : ScalarType.Float;
+            if (t.scalar_type().value != target.value) {
+                Tensor f = t.to(target);
                 t.close();
                 t = f;
             }

@@ -103,6 +103,30 @@ public final class LlavaCheckpoint implements AutoCloseable {
                 new long[] {config.positive("eos_token_id", 2L)}, null);
     }
 
+    /**
+     * The model a folder describes, built without weights (for counting): a golden case's or a
+     * released folder's config, the tower sized from the checkpoint's shapes (for a released folder
+     * that reads the shard holding the tower).
+     */
+    public static LlavaModel structure(Path dir) {
+        if (LlavaCase.isCase(dir)) {
+            return new LlavaModel(LlavaCase.config(dir));
+        }
+        Path configFile = dir.resolve("config.json");
+        if (!Files.isRegularFile(configFile)) {
+            throw new ConfigException(dir + ": no config.json (nor a golden case.json)");
+        }
+        JsonKeys config = JsonKeys.of(read(configFile), configFile.toString());
+        JsonKeys module = towerModule(dir, config);
+        ShardedWeights weights = ShardedWeights.of(dir);
+        String first = weights.files(LlavaCase.TOWER_PREFIX).get(0);
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        weights.read(first).forEach((k, v) -> shapes.put(k, v.shape()));
+        TowerConfig tower = TowerConfig.read(module.object("backbone"), new CheckpointShapes(shapes, LlavaCase.TOWER_PREFIX, dir.resolve(first).toString()));
+        return new LlavaModel(new LlavaConfig(tower, ProjectorConfig.read(module.object("projector")), LlamaConfig.read(config),
+                config.string("image_aspect_ratio", "pad")));
+    }
+
     private static JsonKeys towerModule(Path dir, JsonKeys config) {
         if (config.has("piip_vision_tower")) {
             return config.object("piip_vision_tower");

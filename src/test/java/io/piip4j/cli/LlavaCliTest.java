@@ -82,6 +82,18 @@ class LlavaCliTest {
     }
 
     @Test
+    void infoCountsTowerProjectorAndDecoder() throws Exception {
+        CliRun run = CliRun.of("info", caseDir().toString(), "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.out());
+        assertEquals(Golden.numParameters(caseDir()), j.get("total").asLong(), "the reference's parameter count");
+        for (String part : new String[] {"vision tower branch1", "vision tower branch2", "vision tower interactions", "projector",
+            "decoder layers", "lm_head"}) {
+            assertTrue(j.get(part).asLong() > 0, part);
+        }
+    }
+
+    @Test
     void chatRefusesBadSettingsInOneLine() {
         CliRun run = CliRun.of("chat", "--model", caseDir().toString(), "--image", photo().toString(), "--temperature", "-1", "q");
         assertEquals(2, run.exitCode());

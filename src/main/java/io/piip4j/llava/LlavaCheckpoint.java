@@ -75,20 +75,12 @@ public final class LlavaCheckpoint implements AutoCloseable {
         if (LlavaCase.isCase(dir)) {
             return openCase(dir);
         }
-        Path configFile = dir.resolve("config.json");
-        if (!Files.isRegularFile(configFile)) {
-            throw new ConfigException(dir + ": no config.json (nor a golden case.json)");
-        }
-        JsonKeys config = JsonKeys.of(read(configFile), configFile.toString());
-        JsonKeys module = towerModule(dir, config);
-        ShardedWeights weights = ShardedWeights.of(dir);
-        String first = weights.files(LlavaCase.TOWER_PREFIX).get(0);
-        Map<String, NdArray> firstShard = weights.read(first);
-        Map<String, long[]> shapes = new LinkedHashMap<>();
-        firstShard.forEach((k, v) -> shapes.put(k, v.shape()));
-        TowerConfig tower = TowerConfig.read(module.object("backbone"), new CheckpointShapes(shapes, LlavaCase.TOWER_PREFIX, dir.resolve(first).toString()));
-        LlavaConfig cfg = new LlavaConfig(tower, ProjectorConfig.read(module.object("projector")), LlamaConfig.read(config),
-                config.string("image_aspect_ratio", "pad"));
+        Released r = released(dir);
+        JsonKeys config = r.config();
+        LlavaConfig cfg = r.model();
+        ShardedWeights weights = r.weights();
+        String first = r.towerShard();
+        Map<String, NdArray> firstShard = r.towerTensors();
         LlavaModel model = new LlavaModel(cfg);
         try {
             weights.load(model, first, firstShard, k -> bfloat16 && !k.startsWith("model.vision_tower.") && !k.startsWith("model.mm_projector."),
@@ -112,6 +104,14 @@ public final class LlavaCheckpoint implements AutoCloseable {
         if (LlavaCase.isCase(dir)) {
             return new LlavaModel(LlavaCase.config(dir));
         }
+        return new LlavaModel(released(dir).model());
+    }
+
+    /** A released folder's configs, weights and the shard holding the tower (read: it sizes the tower). */
+    private record Released(JsonKeys config, LlavaConfig model, ShardedWeights weights, String towerShard, Map<String, NdArray> towerTensors) {
+    }
+
+    private static Released released(Path dir) {
         Path configFile = dir.resolve("config.json");
         if (!Files.isRegularFile(configFile)) {
             throw new ConfigException(dir + ": no config.json (nor a golden case.json)");
@@ -120,11 +120,13 @@ public final class LlavaCheckpoint implements AutoCloseable {
         JsonKeys module = towerModule(dir, config);
         ShardedWeights weights = ShardedWeights.of(dir);
         String first = weights.files(LlavaCase.TOWER_PREFIX).get(0);
+        Map<String, NdArray> firstShard = weights.read(first);
         Map<String, long[]> shapes = new LinkedHashMap<>();
-        weights.read(first).forEach((k, v) -> shapes.put(k, v.shape()));
+        firstShard.forEach((k, v) -> shapes.put(k, v.shape()));
         TowerConfig tower = TowerConfig.read(module.object("backbone"), new CheckpointShapes(shapes, LlavaCase.TOWER_PREFIX, dir.resolve(first).toString()));
-        return new LlavaModel(new LlavaConfig(tower, ProjectorConfig.read(module.object("projector")), LlamaConfig.read(config),
-                config.string("image_aspect_ratio", "pad")));
+        LlavaConfig cfg = new LlavaConfig(tower, ProjectorConfig.read(module.object("projector")), LlamaConfig.read(config),
+                config.string("image_aspect_ratio", "pad"));
+        return new Released(config, cfg, weights, first, firstShard);
     }
 
     private static JsonKeys towerModule(Path dir, JsonKeys config) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.piip4j.config.ConfigException;
 import io.piip4j.llava.lm.KvCache;
@@ -115,6 +116,55 @@ class LlavaCheckpointTest {
             float[] refLogits = java.util.Arrays.copyOf(((NdArray) io.get("prefill_logits")).toFloats(), 512);
             Golden.assertAgrees(NdArray.ofFloats(refLogits, 512), NdArray.ofFloats(got[1], 512), "first position's logits");
             assertEquals(2, ckpt.stopIds()[0]);
+        }
+    }
+
+    /** A minimal safetensors writer (8-byte header length, JSON header, raw little-endian data). */
+    private static void writeSafetensors(Path file, Map<String, NdArray> tensors) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode header = json.createObjectNode();
+        long offset = 0;
+        for (Map.Entry<String, NdArray> e : tensors.entrySet()) {
+            long n = e.getValue().data().remaining();
+            ObjectNode t = header.putObject(e.getKey());
+            t.put("dtype", e.getValue().dtype() == DType.BFLOAT16 ? "BF16" : "F32");
+            ArrayNode shape = t.putArray("shape");
+            for (long d : e.getValue().shape()) {
+                shape.add(d);
+            }
+            t.putArray("data_offsets").add(offset).add(offset + n);
+            offset += n;
+        }
+        byte[] h = json.writeValueAsBytes(header);
+        try (var out = Files.newOutputStream(file)) {
+            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length);
+            out.write(len.array());
+            out.write(h);
+            for (NdArray a : tensors.values()) {
+                ByteBuffer d = a.data().duplicate();
+                byte[] b = new byte[d.remaining()];
+                d.get(b);
+                out.write(b);
+            }
+        }
+    }
+
+    @Test
+    void singleSafetensorsFileLoads() throws IOException {
+        Path dir = folder(golden(), false);
+        Files.delete(dir.resolve("pytorch_model.bin.index.json"));
+        Map<String, NdArray> all = new LinkedHashMap<>(PthReader.readStateDict(dir.resolve(SHARD1)));
+        all.putAll(PthReader.readStateDict(dir.resolve(SHARD2)));
+        all.replaceAll((k, v) -> k.startsWith("model.layers.") && !k.contains("rotary") ? bfloat16(v) : v);
+        Files.delete(dir.resolve(SHARD1));
+        Files.delete(dir.resolve(SHARD2));
+        writeSafetensors(dir.resolve("model.safetensors"), all);
+        try (LlavaCheckpoint ckpt = LlavaCheckpoint.open(dir, false, null)) {
+            Map<String, Object> io = Golden.map(PthReader.read(caseDir().resolve("io.pth")));
+            NdArray ref = (NdArray) io.get("image_features");
+            Golden.assertAgrees(ref, NdArray.ofFloats(featuresAndFirstLogits(ckpt.model())[0], ref.shape()), "image features");
+            assertEquals(ScalarType.Float.value,
+                    ckpt.model().namedParameters().get("model.layers.0.mlp.up_proj.weight").get().scalar_type().value, "fp32 mode widens bfloat16");
         }
     }
 

@@ -84,7 +84,9 @@ final class ChatCommand implements Callable<Integer> {
                     System.err.println("piip: note: " + model + " has no tokenizer: the prompt is its fixed token ids (the question is not read)"
                             + " and the answer is token ids");
                 }
+                long t0 = System.nanoTime();
                 chat.setImage(bufferedImage);
+                System.err.printf(Locale.ROOT, "piip: image through the vision tower and projector in %.3f s%n", (System.nanoTime() - t0) / 1e9);
                 if (question != null) {
                     answer(chat, question, gen, out);
                     return 0;

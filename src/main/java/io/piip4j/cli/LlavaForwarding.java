@@ -7,7 +7,6 @@ import io.piip4j.llava.LlavaModel;
 import io.piip4j.tensor.NdArray;
 import io.piip4j.weights.Checkpoints;
 import io.piip4j.weights.PthReader;
-import io.piip4j.weights.StateDictLoader;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -28,7 +27,7 @@ final class LlavaForwarding {
         String caseName = source.file().toString();
         Map<String, NdArray> stateDict = Checkpoints.readStateDict(weights, options);
         try (LlavaModel model = new LlavaModel(LlavaCase.config(source.json(), caseName, stateDict, weights.toString()))) {
-            StateDictLoader.load(model, stateDict, true, weights.toString());
+            LlavaCase.load(model, stateDict, weights.toString());
             LlavaForward.Result r = LlavaForward.run(model, image, LlavaCase.tokenIds(source.json(), caseName),
                     LlavaCase.newTokens(source.json(), caseName));
             for (Path f : LlavaForward.write(r, outputDir)) {

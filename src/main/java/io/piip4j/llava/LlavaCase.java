@@ -8,7 +8,9 @@ import io.piip4j.llava.projector.ProjectorConfig;
 import io.piip4j.llava.tower.CheckpointShapes;
 import io.piip4j.llava.tower.TowerConfig;
 import io.piip4j.tensor.NdArray;
+import io.piip4j.weights.LoadReport;
 import io.piip4j.weights.PthReader;
+import io.piip4j.weights.StateDictLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -52,6 +54,24 @@ public final class LlavaCase {
         JsonKeys module = c.object("config_module");
         TowerConfig tower = TowerConfig.read(module.object("backbone"), new CheckpointShapes(shapes, TOWER_PREFIX, weightsName));
         return new LlavaConfig(tower, ProjectorConfig.read(module.object("projector")), LlamaConfig.read(c.object("llama_config")), "square");
+    }
+
+    /** Where a whole-model state dict may hold the decoder's rotary frequencies (a buffer transformers does not save). */
+    public static final String INV_FREQ = "model.rotary_emb.inv_freq";
+
+    /**
+     * Loads a case's state dict into its model, strictly; a saved {@value #INV_FREQ} becomes the
+     * decoder's rotary frequencies (a generator that alters that buffer has to save it for the
+     * case to be reproducible).
+     */
+    public static LoadReport load(LlavaModel model, Map<String, NdArray> stateDict, String source) {
+        Map<String, NdArray> sd = new LinkedHashMap<>(stateDict);
+        NdArray invFreq = sd.remove(INV_FREQ);
+        LoadReport report = StateDictLoader.load(model, sd, true, source);
+        if (invFreq != null) {
+            model.decoder().useRotaryFrequencies(invFreq.toFloats());
+        }
+        return report;
     }
 
     /** The case's fixed prompt ids ({@code token_ids}, the image placeholder included) and how many tokens it generates. */

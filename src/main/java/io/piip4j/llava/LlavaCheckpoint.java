@@ -11,7 +11,6 @@ import io.piip4j.llava.tower.TowerConfig;
 import io.piip4j.nn.InferenceWeights;
 import io.piip4j.tensor.NdArray;
 import io.piip4j.weights.PthReader;
-import io.piip4j.weights.StateDictLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -148,7 +147,7 @@ public final class LlavaCheckpoint implements AutoCloseable {
         JsonNode caseJson = LlavaCase.read(dir.resolve("case.json"));
         String name = dir.resolve("case.json").toString();
         LlavaModel model = new LlavaModel(LlavaCase.config(caseJson, name, sd, weightsFile.toString()));
-        StateDictLoader.load(model, sd, true, weightsFile.toString());
+        LlavaCase.load(model, sd, weightsFile.toString());
         InferenceWeights.keepOnlyPacked(model);
         JsonKeys c = JsonKeys.of(caseJson, name);
         long eos = c.object("llama_config").has("eos_token_id") ? c.object("llama_config").positive("eos_token_id", null) : -1;

@@ -16,7 +16,6 @@ import io.piip4j.testing.Golden;
 import io.piip4j.testing.RunsGolden;
 import io.piip4j.weights.LoadReport;
 import io.piip4j.weights.PthReader;
-import io.piip4j.weights.StateDictLoader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -40,6 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * features, embeddings, the first position's logits) are compared as the case stands, and the rest
  * with the reference's frequencies recovered from its prefill logits (a test resource saying how);
  * the tokens and step logits, which go through the KV cache, were not used for that recovery.
+ * Where the case saves the buffer ({@link LlavaCase#INV_FREQ}), the saved one is used instead.
  */
 @RunsGolden("llava_e2e_*")
 class LlavaE2eGoldenTest {
@@ -93,7 +93,9 @@ class LlavaE2eGoldenTest {
         NdArray refLogits = (NdArray) io.get("prefill_logits");
         try (LlavaModel model = new LlavaModel(cfg)) {
             assertEquals(Golden.numParameters(dir), model.numParameters(), "parameter count");
-            LoadReport loaded = StateDictLoader.load(model, PthReader.readStateDict(dir.resolve("weights.pth")), true, name);
+            Map<String, NdArray> weights = PthReader.readStateDict(dir.resolve("weights.pth"));
+            boolean savesInvFreq = weights.containsKey(LlavaCase.INV_FREQ);
+            LoadReport loaded = LlavaCase.load(model, weights, name);
             assertTrue(loaded.clean(), loaded.summary());
             NdArray input = (NdArray) io.get("input");
             NdArray[] prefill = prefill(model, input, ids);
@@ -103,8 +105,11 @@ class LlavaE2eGoldenTest {
             long vocab = refLogits.shape()[2];
             report(name, "prefill_logits[:, 0] (rotary-independent)", firstRow(refLogits, vocab), firstRow(prefill[2], vocab));
 
-            model.decoder().useRotaryFrequencies(recoveredInvFreq(name));
-            report(name, "prefill_logits (recovered inv_freq)", refLogits, prefill(model, input, ids)[2]);
+            String freqs = savesInvFreq ? "saved inv_freq" : "recovered inv_freq";
+            if (!savesInvFreq) {
+                model.decoder().useRotaryFrequencies(recoveredInvFreq(name));
+            }
+            report(name, "prefill_logits (" + freqs + ")", refLogits, prefill(model, input, ids)[2]);
             long[] expectedIds = longs((NdArray) io.get("generated_ids"));
             List<float[]> stepLogits = new ArrayList<>();
             long[] generated;
@@ -126,7 +131,7 @@ class LlavaE2eGoldenTest {
             for (int i = 0; i < stepLogits.size(); i++) {
                 System.arraycopy(stepLogits.get(i), 0, flat, (int) (i * vocab), (int) vocab);
             }
-            report(name, "step_logits (recovered inv_freq)", steps, NdArray.ofFloats(flat, steps.shape()));
+            report(name, "step_logits (" + freqs + ")", steps, NdArray.ofFloats(flat, steps.shape()));
         }
     }
 

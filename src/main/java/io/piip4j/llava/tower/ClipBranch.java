@@ -55,14 +55,14 @@ public final class ClipBranch extends Module implements TowerBranch {
 
     @Override
     public TokenGrid embed(Tensor image, BiConsumer<String, Tensor> tap) {
-        long[] hw = new long[2];
-        Tensor x = clip.preLayrnorm.forward(clip.embeddings.forward(image, hw));
+        ClipEmbeddings.Embedded e = clip.embeddings.forward(image);
+        Tensor x = clip.preLayrnorm.forward(e.tokens());
         if (tap != null) {
             tap.accept(PRE_LAYRNORM, x);
         }
         long n = x.size(1);
         Tensor cls = useClsToken ? F.slice(x, 1, 0, 1) : null;
-        return new TokenGrid(F.slice(x, 1, 1, n), cls, hw[0], hw[1]);
+        return new TokenGrid(F.slice(x, 1, 1, n), cls, e.h(), e.w());
     }
 
     @Override

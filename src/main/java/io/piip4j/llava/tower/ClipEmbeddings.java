@@ -25,15 +25,17 @@ public final class ClipEmbeddings extends Module {
         this.positionEmbedding = child("position_embedding", new PositionTable(cfg.numPositions(), cfg.hiddenSize()));
     }
 
-    /** (B, 1 + H·W, C): the class token then the patches, position embeddings added; and the grid (h, w). */
-    public Tensor forward(Tensor image, long[] hw) {
+    /** The embedded tokens (B, 1 + H·W, C), class token first, and the patch grid they come from. */
+    public record Embedded(Tensor tokens, long h, long w) {
+    }
+
+    /** The class token then the patches, position embeddings added. */
+    public Embedded forward(Tensor image) {
         Tensor patches = patchEmbedding.forward(image);
         long b = patches.size(0);
         long c = patches.size(1);
         long h = patches.size(2);
         long w = patches.size(3);
-        hw[0] = h;
-        hw[1] = w;
         Tensor tokens = patches.flatten(2, 3).transpose(1, 2);
         long g = cfg.imageSize() / cfg.patchSize();
         Tensor table = positionEmbedding.weight();
@@ -41,7 +43,7 @@ public final class ClipEmbeddings extends Module {
         Tensor resized = F.interpolateBicubic(grid, h, w).reshape(1, c, h * w).permute(0, 2, 1);
         Tensor pos = F.cat(1, F.slice(table, 0, 0, 1).unsqueeze(0), resized);
         Tensor cls = classEmbedding.get().view(1, 1, c).expand(b, 1, c);
-        return F.cat(1, cls, tokens).add(pos);
+        return new Embedded(F.cat(1, cls, tokens).add(pos), h, w);
     }
 
     /** {@code nn.Embedding} used as a table of learned positions ({@code weight}). */

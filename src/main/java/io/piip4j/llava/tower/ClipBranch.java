@@ -1,6 +1,5 @@
 package io.piip4j.llava.tower;
 
-import io.piip4j.nn.Module;
 import io.piip4j.tensor.F;
 import java.util.function.BiConsumer;
 import org.bytedeco.pytorch.Tensor;
@@ -10,7 +9,7 @@ import org.bytedeco.pytorch.Tensor;
  * {@code clip_model}, each encoder layer one block. The class token joins the patch tokens inside
  * each run of blocks and is split off again before an interaction.
  */
-public final class ClipBranch extends Module implements TowerBranch {
+public final class ClipBranch extends TowerBranch {
     /** The name of the tap after the embedding's pre-LayerNorm (class token included). */
     public static final String PRE_LAYRNORM = "pre_layrnorm";
 

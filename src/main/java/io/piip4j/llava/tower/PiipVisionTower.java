@@ -30,8 +30,8 @@ public final class PiipVisionTower extends Module {
 
     public PiipVisionTower(TowerConfig cfg) {
         this.cfg = cfg;
-        this.branch1 = child("branch1", (Module & TowerBranch) cfg.branch1().build());
-        this.branch2 = child("branch2", (Module & TowerBranch) cfg.branch2().build());
+        this.branch1 = child("branch1", cfg.branch1().build());
+        this.branch2 = child("branch2", cfg.branch2().build());
         this.interactions = child("interactions", new ModuleList<>());
         for (int i = 0; i < cfg.numInteractions(); i++) {
             long dim1 = branch1.outDim(lastBlock(cfg.branch1(), i));

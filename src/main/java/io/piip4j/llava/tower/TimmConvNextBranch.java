@@ -1,6 +1,5 @@
 package io.piip4j.llava.tower;
 
-import io.piip4j.nn.Module;
 import java.util.List;
 import java.util.function.BiConsumer;
 import org.bytedeco.pytorch.Tensor;
@@ -10,7 +9,7 @@ import org.bytedeco.pytorch.Tensor;
  * {@code convnext_model}: the stem embeds the image; every downsampling layer and every block is one
  * of the release's "blocks", whose strides the config lists ({@code downsample_ratios}). No class token.
  */
-public final class TimmConvNextBranch extends Module implements TowerBranch {
+public final class TimmConvNextBranch extends TowerBranch {
     /** The name of the tap after the stem. */
     public static final String STEM = "stem";
 

@@ -1,5 +1,6 @@
 package io.piip4j.llava.tower;
 
+import io.piip4j.nn.Module;
 import java.util.function.BiConsumer;
 import org.bytedeco.pytorch.Tensor;
 
@@ -8,21 +9,21 @@ import org.bytedeco.pytorch.Tensor;
  * "blocks" that the interactions cut into runs ({@code interaction_indexes}). The release wraps
  * CLIP encoder layers and timm ConvNeXt layers (downsampling layers count as blocks) this way.
  */
-public interface TowerBranch {
+public abstract class TowerBranch extends Module {
     /** The side of the square image this branch sees ({@code img_size}). */
-    long imgSize();
+    public abstract long imgSize();
 
-    int numBlocks();
+    public abstract int numBlocks();
 
     /** Channels of the tokens after block {@code i}. */
-    long outDim(int block);
+    public abstract long outDim(int block);
 
     /** Stride of the token grid after block {@code i}, relative to the branch's image. */
-    long downsampleRatio(int block);
+    public abstract long downsampleRatio(int block);
 
     /** Embeds the image into the first token grid; {@code tap} sees named intermediates (may be null). */
-    TokenGrid embed(Tensor image, BiConsumer<String, Tensor> tap);
+    public abstract TokenGrid embed(Tensor image, BiConsumer<String, Tensor> tap);
 
     /** Runs blocks {@code first..last} (inclusive). */
-    TokenGrid runBlocks(int first, int last, TokenGrid in);
+    public abstract TokenGrid runBlocks(int first, int last, TokenGrid in);
 }

@@ -142,6 +142,11 @@ public final class LlavaModel extends Module implements CausalLm {
         return lmHead.forward(hidden);
     }
 
+    @Override
+    public long maxPositions() {
+        return cfg.llm().maxPositionEmbeddings();
+    }
+
     /** The logits (vocab) after one more token, extending the cache. */
     @Override
     public Tensor nextLogits(long token, KvCache cache) {

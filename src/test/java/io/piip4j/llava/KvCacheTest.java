@@ -38,4 +38,32 @@ class KvCacheTest {
             Golden.assertAgrees(r[0], r[1], "positions 40.. from the cache");
         }
     }
+
+    @Test
+    void generationStopsWhenPositionsRunOut() {
+        var dir = Golden.file("llava_e2e_tiny");
+        LlavaConfig c = LlavaCase.config(dir);
+        io.piip4j.llava.lm.LlamaConfig l = c.llm();
+        // 72 prompt positions and room for 3 more: the 4th token is chosen from the 75th position's logits, then no more
+        LlavaConfig shortModel = new LlavaConfig(c.tower(), c.projector(), new io.piip4j.llava.lm.LlamaConfig(l.vocabSize(), l.hiddenSize(),
+                l.intermediateSize(), l.numHiddenLayers(), l.numAttentionHeads(), l.numKeyValueHeads(), 75, l.rmsNormEps(), l.ropeTheta(),
+                l.tieWordEmbeddings()), c.imageAspectRatio());
+        NdArray embeds = (NdArray) Golden.map(PthReader.read(dir.resolve("io.pth"))).get("inputs_embeds");
+        try (LlavaModel model = new LlavaModel(shortModel)) {
+            StateDictLoader.load(model, PthReader.readStateDict(dir.resolve("weights.pth")), true, "weights.pth");
+            Tensor e = Inference.run(() -> {
+                Tensor t = new Tensor(Tensors.fromNdArray(embeds));
+                t.retainReference();
+                return t;
+            });
+            try (KvCache cache = model.newCache()) {
+                long[] ids = io.piip4j.llava.generate.Generator.generate(model, e, cache,
+                        io.piip4j.llava.generate.GenerationConfig.greedy(10), s -> { });
+                org.junit.jupiter.api.Assertions.assertEquals(4, ids.length);
+                org.junit.jupiter.api.Assertions.assertEquals(75, cache.length());
+            } finally {
+                e.releaseReference();
+            }
+        }
+    }
 }

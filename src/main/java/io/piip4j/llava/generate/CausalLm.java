@@ -11,6 +11,9 @@ public interface CausalLm {
     /** Hidden states to float32 vocabulary logits. */
     Tensor logits(Tensor hidden);
 
+    /** The longest sequence the model takes ({@code max_position_embeddings}). */
+    long maxPositions();
+
     /** The logits (vocab) after one more token, extending the cache. */
     Tensor nextLogits(long token, KvCache cache);
 }

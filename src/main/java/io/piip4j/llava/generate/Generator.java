@@ -13,7 +13,8 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * Autoregressive generation with a KV cache: one prefill over the prompt's embeddings, then one
  * decoder step per token, each step in its own pointer scope (only the cache outlives a step).
- * Every token goes to the listener as soon as it is chosen, so callers can stream.
+ * Every token goes to the listener as soon as it is chosen, so callers can stream. Generation
+ * ends at a stop id, after the maximum number of tokens, or when the model's positions run out.
  */
 public final class Generator {
     private Generator() {
@@ -36,8 +37,8 @@ public final class Generator {
             boolean stop = cfg.isStop(token);
             out[n++] = token;
             listener.accept(new Step(token, logits, stop));
-            if (stop || n == cfg.maxNewTokens()) {
-                break;
+            if (stop || n == cfg.maxNewTokens() || cache.length() >= model.maxPositions()) {
+                break; // the last condition: the model has no position left for the token just chosen
             }
             logits = step(() -> model.nextLogits(token, cache));
         }

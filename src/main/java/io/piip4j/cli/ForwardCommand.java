@@ -35,7 +35,8 @@ import picocli.CommandLine.Option;
         description = "Run the model on an input tensor and write each output as output_<i>.npy (float32);"
                 + " a whole Mask R-CNN checkpoint writes det_bboxes_<i>.npy, det_labels_<i>.npy and masks_<i>.npy per image,"
                 + " a whole DINO checkpoint det_bboxes_<i>.npy, det_labels_<i>.npy and det_query_index_<i>.npy;"
-                + " a whole UperNet checkpoint writes decode_logits.npy, aux_logits.npy, seg_logit.npy and seg_pred_<i>.npy (class map at the original size, int64) per image.")
+                + " a whole UperNet checkpoint writes decode_logits.npy, aux_logits.npy, seg_logit.npy and seg_pred_<i>.npy (class map at the original size, int64) per image;"
+                + " a PIIP-LLaVA case (case.json with llama_config) writes generated_ids.npy and prefill_logits.npy.")
 final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "case.json, released config or backbone config (JSON).")
     String config;
@@ -64,6 +65,10 @@ final class ForwardCommand implements Callable<Integer> {
         NdArray x = Inputs.tensor(input, checkpoint.options());
         Path weightsFile = Inputs.weights(weights, checkpoint);
         ConfigSource source = Inputs.source(config);
+        if (source.file() != null && LlavaForwarding.describes(source.json())) {
+            runtime.requireCpuFloat32("PIIP-LLaVA forward");
+            return LlavaForwarding.run(source, weightsFile, checkpoint.options(), x, outputDir);
+        }
         if (source.file() != null && DetectionModels.describes(source.json())) {
             Map<String, NdArray> stateDict = Checkpoints.readStateDict(weightsFile, checkpoint.options());
             if (DetectionModels.isWholeModel(source.json(), stateDict)) {

@@ -1,5 +1,7 @@
 package io.piip4j.cli;
 
+import java.nio.file.Path;
+
 import io.piip4j.config.BranchConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -65,7 +67,12 @@ final class InfoCommand implements Callable<Integer> {
                     ? "info: name a zoo model or a config file (piip info NAME|CONFIG)"
                     : "info: give the model once, either as NAME|CONFIG or with --config");
         }
-        ConfigSource src = Inputs.source(positional != null ? positional : config);
+        String spec = positional != null ? positional : config;
+        if (LlavaInfo.describes(Path.of(spec))) {
+            LlavaInfo.print(Path.of(spec), json);
+            return 0;
+        }
+        ConfigSource src = Inputs.source(spec);
         WholeModelCost whole = WholeModelCost.of(src.json(), src.name(), input == null ? null : InputSize.parse(input));
         CostReport r = whole.backbone();
         Convention built = r.task() == ModelTask.CLASSIFICATION ? Convention.CLS_SCRIPT : Convention.DET_SCRIPT;

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
         footer = {"", "'piip help COMMAND' or 'piip COMMAND --help' describes a command.",
             "Example: piip classify examples/fashion-mnist-ankle-boot.png"},
         subcommands = {CommandLine.HelpCommand.class, ForwardCommand.class, ClassifyCommand.class, InfoCommand.class, TrainCommand.class, InitCommand.class,
-            CurvesCommand.class, ZooCommand.class, FetchCommand.class, BenchCommand.class, DetectCommand.class, CocoEvalCommand.class, SegEvalCommand.class, EvalCommand.class, MakeShapesCommand.class, SegmentCommand.class})
+            CurvesCommand.class, ZooCommand.class, FetchCommand.class, BenchCommand.class, DetectCommand.class, CocoEvalCommand.class, SegEvalCommand.class, EvalCommand.class, MakeShapesCommand.class, SegmentCommand.class,
+            ChatCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces on errors.")

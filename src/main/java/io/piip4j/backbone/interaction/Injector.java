@@ -33,8 +33,13 @@ public final class Injector extends Module {
 
     public Injector(long dim, long dimFeat, String attnType, int numHeads, int nPoints, double deformRatio,
             boolean withCffn, double cffnRatio, boolean withNorm) {
-        this.caGamma = parameter("ca_gamma", dim);
-        this.cffnGamma = withCffn ? parameter("cffn_gamma", dim) : null;
+        this(dim, dimFeat, attnType, numHeads, nPoints, deformRatio, withCffn, cffnRatio, withNorm, ScaleNames.GAMMA);
+    }
+
+    public Injector(long dim, long dimFeat, String attnType, int numHeads, int nPoints, double deformRatio,
+            boolean withCffn, double cffnRatio, boolean withNorm, ScaleNames scales) {
+        this.caGamma = parameter(scales.attention(), dim);
+        this.cffnGamma = withCffn ? parameter(scales.ffn(), dim) : null;
         this.queryNorm = withNorm ? child("query_norm", new LayerNorm(dim, 1e-6)) : null;
         this.featNorm = withNorm ? child("feat_norm", new LayerNorm(dimFeat, 1e-6)) : null;
         if (attnType.equals("deform")) {

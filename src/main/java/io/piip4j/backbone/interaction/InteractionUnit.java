@@ -17,6 +17,11 @@ public final class InteractionUnit extends Module {
 
     public InteractionUnit(long dim1, long dim2, String attnType, int heads, int nPoints, double deformRatio,
             boolean withCffn, double cffnRatio, boolean withProj, boolean withNorm) {
+        this(dim1, dim2, attnType, heads, nPoints, deformRatio, withCffn, cffnRatio, withProj, withNorm, ScaleNames.GAMMA);
+    }
+
+    public InteractionUnit(long dim1, long dim2, String attnType, int heads, int nPoints, double deformRatio,
+            boolean withCffn, double cffnRatio, boolean withProj, boolean withNorm, ScaleNames scales) {
         if (withProj) {
             this.branch2to1Proj = child("branch2to1_proj", new Linear(dim2, dim1));
             this.branch1to2Proj = child("branch1to2_proj", new Linear(dim1, dim2));
@@ -25,9 +30,9 @@ public final class InteractionUnit extends Module {
             this.branch1to2Proj = null;
         }
         this.branch2to1 = child("branch2to1_injector", new Injector(dim1, withProj ? dim1 : dim2, attnType, heads,
-                nPoints, deformRatio, withCffn, cffnRatio, withNorm));
+                nPoints, deformRatio, withCffn, cffnRatio, withNorm, scales));
         this.branch1to2 = child("branch1to2_injector", new Injector(dim2, withProj ? dim2 : dim1, attnType, heads,
-                nPoints, deformRatio, withCffn, cffnRatio, withNorm));
+                nPoints, deformRatio, withCffn, cffnRatio, withNorm, scales));
     }
 
     /** Returns the updated pair {x1, x2}. */

@@ -107,9 +107,11 @@ public final class DecoderBenchmark {
         TensorOptions bf16 = new TensorOptions(ScalarType.BFloat16);
         for (Map.Entry<String, Parameter> e : m.namedParameters().entrySet()) {
             long[] shape = e.getValue().shape();
-            Tensor t = torch.randn(shape, bf16).mul(new Scalar(0.02));
+            // in place: a temporary per parameter would hold a second copy of the weights until the GC runs
+            Tensor t = torch.randn(shape, bf16);
+            t.mul_(new Scalar(0.02));
             if (shape.length == 1) {
-                t = t.add(new Scalar(1.0)); // RMSNorm scales
+                t.add_(new Scalar(1.0)); // RMSNorm scales
             }
             e.getValue().set(t);
             bytes += t.numel() * 2;

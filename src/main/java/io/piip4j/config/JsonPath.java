@@ -324,4 +324,54 @@ public final class JsonPath {
             }
         }
     }
+
+    /** A positive integer that may exceed an int (parameter and token counts). */
+    public long positiveLong(String key, Long def) {
+        JsonNode v = node.get(key);
+        if (v == null || v.isNull()) {
+            if (def == null) {
+                throw error(key, "missing");
+            }
+            return def;
+        }
+        if (!v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() <= 0) {
+            throw error(key, "expected a positive integer, got " + v);
+        }
+        return v.asLong();
+    }
+
+    /** A list of integers (64-bit: token ids). */
+    public long[] longs(String key) {
+        JsonNode v = node.get(key);
+        if (v == null || !v.isArray()) {
+            throw error(key, v == null ? "missing" : "expected a list of integers, got " + v);
+        }
+        long[] out = new long[v.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode e = v.get(i);
+            if (!e.isIntegralNumber() || !e.canConvertToLong()) {
+                throw error(key + "[" + i + "]", "expected an integer, got " + e);
+            }
+            out[i] = e.asLong();
+        }
+        return out;
+    }
+
+    /** A non-empty list of {@code [first, last]} pairs with {@code 0 <= first <= last}. */
+    public int[][] orderedPairs(String key) {
+        JsonNode v = node.get(key);
+        if (v == null || !v.isArray() || v.isEmpty()) {
+            throw error(key, v == null ? "missing" : "expected a non-empty list of [first, last] pairs, got " + v);
+        }
+        int[][] out = new int[v.size()][];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode p = v.get(i);
+            if (!p.isArray() || p.size() != 2 || !p.get(0).canConvertToInt() || !p.get(1).canConvertToInt() || !p.get(0).isIntegralNumber()
+                    || !p.get(1).isIntegralNumber() || p.get(0).asInt() < 0 || p.get(1).asInt() < p.get(0).asInt()) {
+                throw error(key + "[" + i + "]", "expected [first, last] with 0 <= first <= last, got " + p);
+            }
+            out[i] = new int[] {p.get(0).asInt(), p.get(1).asInt()};
+        }
+        return out;
+    }
 }

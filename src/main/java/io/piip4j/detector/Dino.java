@@ -11,14 +11,12 @@ import io.piip4j.head.StageSink;
 import io.piip4j.head.dino.DinoHead;
 import io.piip4j.head.dino.SinePositionalEncoding;
 import io.piip4j.neck.ChannelMapper;
-import io.piip4j.nn.InferenceWeights;
 import io.piip4j.nn.Module;
-import io.piip4j.nn.Parameter;
 import io.piip4j.predict.Labels;
 import io.piip4j.tensor.Inference;
 import io.piip4j.tensor.NdArray;
 import io.piip4j.tensor.Tensors;
-import io.piip4j.weights.StateDictLoader;
+import io.piip4j.weights.TaskModelWeights;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -119,15 +117,7 @@ public final class Dino extends Module implements DetectionModel {
             throw new ConfigException(name + ": model: " + e.getMessage(), e);
         }
         model.pipeline = pipeline;
-        try {
-            checkClassCount(model, stateDict, source);
-            StateDictLoader.load(model, stateDict, true, source);
-            InferenceWeights.keepOnlyPacked(model);
-            return model;
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
+        return TaskModelWeights.load(model, stateDict, source, List.of("bbox_head.cls_branches.0.weight", "bbox_head.label_embedding.weight"), cfg.numClasses());
     }
 
     /** Whether a state dict holds a whole DINO (its head's keys), not just a backbone. */
@@ -135,18 +125,6 @@ public final class Dino extends Module implements DetectionModel {
         return stateDict.keySet().stream().anyMatch(k -> k.startsWith("bbox_head.transformer."));
     }
 
-    /** The classifiers' shape tells the class count: a mismatch there is reported on its own, first. */
-    private static void checkClassCount(Dino model, Map<String, NdArray> stateDict, String source) {
-        Map<String, Parameter> params = model.namedParameters();
-        for (String key : List.of("bbox_head.cls_branches.0.weight", "bbox_head.label_embedding.weight")) {
-            NdArray a = stateDict.get(key);
-            Parameter p = params.get(key);
-            if (a != null && p != null && !Arrays.equals(a.shape(), p.shape())) {
-                throw new ConfigException(source + ": " + key + " has shape " + Arrays.toString(a.shape()) + " in the checkpoint but "
-                        + Arrays.toString(p.shape()) + " in the model (num_classes " + model.config.numClasses() + " in the config)");
-            }
-        }
-    }
 
     @Override
     public List<Detections> detect(NdArray images, List<ImageMeta> metas, boolean rescale, StageSink sink) {

@@ -14,9 +14,7 @@ import io.piip4j.head.SingleRoiExtractor;
 import io.piip4j.head.StageSink;
 import io.piip4j.head.StandardRoiHead;
 import io.piip4j.neck.Fpn;
-import io.piip4j.nn.InferenceWeights;
 import io.piip4j.nn.Module;
-import io.piip4j.nn.Parameter;
 import io.piip4j.ops.AnchorGenerator;
 import io.piip4j.ops.DeltaXywhBoxCoder;
 import io.piip4j.predict.Labels;
@@ -25,7 +23,7 @@ import io.piip4j.tensor.Tensors;
 import io.piip4j.weights.Checkpoints;
 import io.piip4j.tensor.NdArray;
 import io.piip4j.weights.PthReader;
-import io.piip4j.weights.StateDictLoader;
+import io.piip4j.weights.TaskModelWeights;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -205,15 +203,8 @@ public final class MaskRcnn extends Module implements DetectionModel {
             throw new ConfigException(name + ": model: " + e.getMessage(), e);
         }
         model.pipeline = pipeline;
-        try {
-            checkClassCount(model, stateDict, source);
-            StateDictLoader.load(model, stateDict, true, source);
-            InferenceWeights.keepOnlyPacked(model);
-            return model;
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
+        return TaskModelWeights.load(model, stateDict, source, List.of("roi_head.bbox_head.fc_cls.weight", "roi_head.bbox_head.fc_reg.weight",
+                "roi_head.mask_head.conv_logits.weight"), cfg.bboxHead().numClasses());
     }
 
     /** Whether a state dict holds a whole two-stage detector (RoI head keys), not just a backbone. */
@@ -221,20 +212,6 @@ public final class MaskRcnn extends Module implements DetectionModel {
         return stateDict.keySet().stream().anyMatch(k -> k.startsWith("roi_head."));
     }
 
-    /** The classifier's shape tells the class count: a mismatch there is reported on its own, first. */
-    private static void checkClassCount(MaskRcnn model, Map<String, NdArray> stateDict, String source) {
-        Map<String, Parameter> params = model.namedParameters();
-        for (String key : List.of("roi_head.bbox_head.fc_cls.weight", "roi_head.bbox_head.fc_reg.weight",
-                "roi_head.mask_head.conv_logits.weight")) {
-            NdArray a = stateDict.get(key);
-            Parameter p = params.get(key);
-            if (a != null && p != null && !Arrays.equals(a.shape(), p.shape())) {
-                throw new ConfigException(source + ": " + key + " has shape " + Arrays.toString(a.shape())
-                        + " in the checkpoint but " + Arrays.toString(p.shape()) + " in the model (num_classes "
-                        + model.config.bboxHead().numClasses() + " in the config)");
-            }
-        }
-    }
 
     /**
      * Detects on a normalised, padded batch (B, 3, H, W), one meta per image.

@@ -12,8 +12,6 @@ import io.piip4j.head.StageSink;
 import io.piip4j.head.UperHead;
 import io.piip4j.model.InputSpec;
 import io.piip4j.model.TaskModel;
-import io.piip4j.nn.InferenceWeights;
-import io.piip4j.nn.Parameter;
 import io.piip4j.predict.Labels;
 import io.piip4j.tensor.F;
 import io.piip4j.tensor.Inference;
@@ -22,7 +20,7 @@ import io.piip4j.tensor.Scoped;
 import io.piip4j.tensor.Tensors;
 import io.piip4j.weights.Checkpoints;
 import io.piip4j.weights.PthReader;
-import io.piip4j.weights.StateDictLoader;
+import io.piip4j.weights.TaskModelWeights;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -189,15 +187,8 @@ public final class UperNet extends TaskModel {
             throw new ConfigException(name + ": model: " + e.getMessage(), e);
         }
         model.pipeline = SegmentationPreprocess.fromConfig(root, name, model.slideCrop());
-        try {
-            checkClassCount(model, stateDict, source);
-            StateDictLoader.load(model, stateDict, true, source);
-            InferenceWeights.keepOnlyPacked(model);
-            return model;
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
+        return TaskModelWeights.load(model, stateDict, source, List.of("decode_head.conv_seg.weight", "auxiliary_head.conv_seg.weight"),
+                model.numClasses());
     }
 
     /** Whether a state dict holds a whole segmentor (decode-head keys), not just a backbone. */
@@ -205,18 +196,6 @@ public final class UperNet extends TaskModel {
         return stateDict.keySet().stream().anyMatch(k -> k.startsWith("decode_head."));
     }
 
-    private static void checkClassCount(UperNet model, Map<String, NdArray> stateDict, String source) {
-        Map<String, Parameter> params = model.namedParameters();
-        for (String key : List.of("decode_head.conv_seg.weight", "auxiliary_head.conv_seg.weight")) {
-            NdArray a = stateDict.get(key);
-            Parameter p = params.get(key);
-            if (a != null && p != null && !Arrays.equals(a.shape(), p.shape())) {
-                throw new ConfigException(source + ": " + key + " has shape " + Arrays.toString(a.shape())
-                        + " in the checkpoint but " + Arrays.toString(p.shape()) + " in the model (num_classes "
-                        + model.numClasses() + " in the config)");
-            }
-        }
-    }
 
     /** The crop side slide mode uses (the config's crop height; the input size for whole-mode configs). */
     int slideCrop() {

@@ -15,7 +15,8 @@ final class WholeModelRows {
 
     static final String HEADS_NOTE = "authors-det for the parts after the backbone: mmcv's hooks on the reference's module types (as "
             + "mmdetection's get_flops.py counts a detector) plus 5·N·K·C per deformable attention; true: every operation. "
-            + "Not counted: RoIAlign, proposal selection, box decoding, NMS, scoring and mask pasting";
+            + "Not counted: what runs after the raw outputs outside layers (detectors: RoIAlign, proposal selection, box decoding, "
+            + "NMS, scoring, mask pasting; segmentors: the logits' resize to the image, softmax, argmax)";
 
     private WholeModelRows() {
     }

@@ -25,6 +25,15 @@ class DetectorTrainerTest {
     Path dir;
 
     @Test
+    void theShippedRecipeReadsAndNamesItsModel() {
+        DetectionRecipe r = DetectionRecipe.read(Path.of("recipes/shapes/maskrcnn.json"));
+        assertTrue(Files.isRegularFile(r.modelConfig()), r.modelConfig().toString());
+        assertEquals(Path.of("shapes-train/instances.json").toAbsolutePath(), r.trainAnnotations());
+        assertEquals(2, r.batchSize());
+        assertEquals(0.5, r.flip());
+    }
+
+    @Test
     void oneEpochWritesLoadableWeightsLossesAndValidationAp() throws Exception {
         ShapesDataset.write(dir.resolve("train"), 4, 1, 128, n -> { });
         ShapesDataset.write(dir.resolve("val"), 2, 777, 128, n -> { });

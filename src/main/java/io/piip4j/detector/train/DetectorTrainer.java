@@ -48,7 +48,7 @@ import org.bytedeco.pytorch.global.torch;
  * model's named losses ({@link MaskRcnnLosses}) summed, AdamW (no weight decay on 1-D parameters
  * and biases), linear warm-up then cosine decay per step, optional gradient clipping; after every
  * epoch the weights ({@code OUT/model.pth}, mmdetection's keys) and, with a validation folder,
- * box and mask AP by the project's COCO evaluator ({@code OUT/history.json}).
+ * box and mask AP by the project's COCO evaluator ({@code OUT/history.json}, {@code OUT/curves.png}).
  *
  * <p>Each step runs in its own {@code PointerScope}, so native memory stays flat from step to step.
  * Not yet here: resuming an interrupted run (the classifier trainer's exact resume), layer-wise
@@ -150,6 +150,12 @@ public final class DetectorTrainer {
                     h.put("name", recipe.name());
                     h.set("epochs", history);
                     AtomicFiles.write(opt.outDir().resolve("history.json"), o -> m.writerWithDefaultPrettyPrinter().writeValue(o, h));
+                    try {
+                        DetectionCurves.write(opt.outDir().resolve("curves.png"), recipe.name(), history);
+                    } catch (RuntimeException ex) {
+                        // the picture is a convenience: it must not cost the run its history and weights
+                        opt.log().println("curves.png not written: " + ex.getMessage());
+                    }
                 }
             }
             return lastEval;

@@ -57,6 +57,8 @@ class DetectorTrainerTest {
         }
         assertEquals(1, epoch.get("epoch").asInt());
         assertTrue(log.toString().contains("epoch 1/1:"), log.toString());
+        java.awt.image.BufferedImage curves = javax.imageio.ImageIO.read(out.resolve("curves.png").toFile());
+        assertTrue(curves != null && curves.getWidth() > curves.getHeight(), "curves.png: AP beside the losses");
         // the weights are a whole mmdetection checkpoint of the recipe's model: they load strictly
         try (MaskRcnn loaded = MaskRcnn.load(model, out.resolve("model.pth"))) {
             assertEquals(4, loaded.config().bboxHead().numClasses());

@@ -169,44 +169,34 @@ final class BenchCommand implements Callable<Integer> {
     private int detector(PiipConfig backbone, MaskRcnnConfig heads, Benchmark.Settings s, String spec, Capabilities machine)
             throws Exception {
         DetectorBenchmark.Result d = DetectorBenchmark.run(backbone, heads, s);
-        Benchmark.Result r = d.timing();
-        if (json) {
-            ObjectMapper m = new ObjectMapper();
-            ObjectNode o = m.createObjectNode();
-            o.put("model", spec).put("detector", true).put("dtype", dtype).put("batch", batch).put("height", s.height())
-                    .put("width", s.width()).put("threads", Inference.threads()).put("min_s", r.min())
-                    .put("median_s", r.median()).put("max_s", r.max()).put("images_per_s", batch / r.median())
-                    .put("detections", d.detections()).put("peak_rss_bytes", r.peakRssBytes())
-                    .put("matmul_peak_gflops", r.matmulGflops());
-            printJson(m, o, r, machine);
-            return 0;
-        }
-        printHeader(spec + "  whole Mask R-CNN  " + dtype, s.height(), s.width(), r, machine);
-        System.out.printf(Locale.ROOT, "  detections reaching the mask head: %d (random weights; %d classes' scores lifted)%n",
-                d.detections(), DetectorBenchmark.SHAPED_CLASSES);
-        System.out.printf(Locale.ROOT, "  peak RSS  %.0f MiB%n", r.peakRssBytes() / 1048576.0);
-        System.out.printf(Locale.ROOT, "  matmul peak (%s, 2048², this run) %.0f GFLOP/s%n", dtype, r.matmulGflops());
-        printStages(r);
-        return 0;
+        return printDetector("whole Mask R-CNN", d.timing(), d.detections(), String.format(Locale.ROOT,
+                "detections reaching the mask head: %d (random weights; %d classes' scores lifted)", d.detections(),
+                DetectorBenchmark.SHAPED_CLASSES), s, spec, machine);
     }
 
     /** The whole DINO: {@code detect} on one image, with the stage split and the detection count. */
     private int dino(PiipConfig backbone, DinoConfig heads, Benchmark.Settings s, String spec, Capabilities machine) throws Exception {
         DinoBenchmark.Result d = DinoBenchmark.run(backbone, heads, s);
-        Benchmark.Result r = d.timing();
+        return printDetector("whole DINO", d.timing(), d.detections(), String.format(Locale.ROOT,
+                "detections: %d (random weights; max_per_img per image, no score threshold)", d.detections()), s, spec, machine);
+    }
+
+    /** A whole detector's timing, as JSON or as text with {@code countLine} after the header. */
+    private int printDetector(String kind, Benchmark.Result r, int detections, String countLine, Benchmark.Settings s, String spec,
+            Capabilities machine) throws Exception {
         if (json) {
             ObjectMapper m = new ObjectMapper();
             ObjectNode o = m.createObjectNode();
             o.put("model", spec).put("detector", true).put("dtype", dtype).put("batch", batch).put("height", s.height())
                     .put("width", s.width()).put("threads", Inference.threads()).put("min_s", r.min())
                     .put("median_s", r.median()).put("max_s", r.max()).put("images_per_s", batch / r.median())
-                    .put("detections", d.detections()).put("peak_rss_bytes", r.peakRssBytes())
+                    .put("detections", detections).put("peak_rss_bytes", r.peakRssBytes())
                     .put("matmul_peak_gflops", r.matmulGflops());
             printJson(m, o, r, machine);
             return 0;
         }
-        printHeader(spec + "  whole DINO  " + dtype, s.height(), s.width(), r, machine);
-        System.out.printf(Locale.ROOT, "  detections: %d (random weights; max_per_img per image, no score threshold)%n", d.detections());
+        printHeader(spec + "  " + kind + "  " + dtype, s.height(), s.width(), r, machine);
+        System.out.println("  " + countLine);
         System.out.printf(Locale.ROOT, "  peak RSS  %.0f MiB%n", r.peakRssBytes() / 1048576.0);
         System.out.printf(Locale.ROOT, "  matmul peak (%s, 2048², this run) %.0f GFLOP/s%n", dtype, r.matmulGflops());
         printStages(r);

@@ -40,4 +40,13 @@ public interface DetectionModel extends AutoCloseable {
 
     @Override
     void close();
+
+    /** Fails unless {@code images} is (batch, 3, height, width) with one meta per image. */
+    static void checkBatch(NdArray images, List<ImageMeta> metas) {
+        long[] s = images.shape();
+        if (s.length != 4 || s[1] != 3 || s[0] != metas.size()) {
+            throw new IllegalArgumentException("input must be (batch, 3, height, width) with one image meta per image, got shape "
+                    + java.util.Arrays.toString(s) + " and " + metas.size() + " metas");
+        }
+    }
 }

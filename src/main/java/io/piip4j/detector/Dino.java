@@ -117,7 +117,8 @@ public final class Dino extends Module implements DetectionModel {
             throw new ConfigException(name + ": model: " + e.getMessage(), e);
         }
         model.pipeline = pipeline;
-        return TaskModelWeights.load(model, stateDict, source, List.of("bbox_head.cls_branches.0.weight", "bbox_head.label_embedding.weight"), cfg.numClasses());
+        return TaskModelWeights.load(model, stateDict, source,
+                List.of("bbox_head.cls_branches.0.weight", "bbox_head.label_embedding.weight"), cfg.numClasses());
     }
 
     /** Whether a state dict holds a whole DINO (its head's keys), not just a backbone. */
@@ -125,22 +126,17 @@ public final class Dino extends Module implements DetectionModel {
         return stateDict.keySet().stream().anyMatch(k -> k.startsWith("bbox_head.transformer."));
     }
 
-
     @Override
     public List<Detections> detect(NdArray images, List<ImageMeta> metas, boolean rescale, StageSink sink) {
-        long[] s = images.shape();
-        if (s.length != 4 || s[1] != 3 || s[0] != metas.size()) {
-            throw new IllegalArgumentException("input must be (batch, 3, height, width) with one image meta per image, got shape "
-                    + Arrays.toString(s) + " and " + metas.size() + " metas");
-        }
+        DetectionModel.checkBatch(images, metas);
         return Inference.run(() -> forward(Tensors.fromNdArray(images), metas, rescale, sink));
     }
 
     private List<Detections> forward(Tensor images, List<ImageMeta> metas, boolean rescale, StageSink sink) {
         List<Tensor> feats = call(BACKBONE, () -> backbone.forwardOutputs(images));
-        report(sink, "backbone", feats);
+        sink.putAll("backbone", feats);
         List<Tensor> levels = call(NECK, () -> neck.forward(feats));
-        report(sink, "neck", levels);
+        sink.putAll("neck", levels);
         int batchH = (int) images.size(2);
         int batchW = (int) images.size(3);
         DinoHead.Outputs out = call(HEAD, () -> head.forward(levels, batchH, batchW, metas, sink));
@@ -153,13 +149,5 @@ public final class Dino extends Module implements DetectionModel {
             }
         }
         return dets;
-    }
-
-    private static void report(StageSink sink, String stage, List<Tensor> ts) {
-        if (sink.active()) {
-            for (Tensor t : ts) {
-                sink.put(stage, Tensors.toNdArray(t));
-            }
-        }
     }
 }

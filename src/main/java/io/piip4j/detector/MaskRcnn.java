@@ -26,7 +26,6 @@ import io.piip4j.weights.PthReader;
 import io.piip4j.weights.TaskModelWeights;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
@@ -212,7 +211,6 @@ public final class MaskRcnn extends Module implements DetectionModel {
         return stateDict.keySet().stream().anyMatch(k -> k.startsWith("roi_head."));
     }
 
-
     /**
      * Detects on a normalised, padded batch (B, 3, H, W), one meta per image.
      *
@@ -226,23 +224,19 @@ public final class MaskRcnn extends Module implements DetectionModel {
     /** As {@link #detect(NdArray, List, boolean)}, reporting every intermediate stage to {@code sink}. */
     @Override
     public List<Detections> detect(NdArray images, List<ImageMeta> metas, boolean rescale, StageSink sink) {
-        long[] s = images.shape();
-        if (s.length != 4 || s[1] != 3 || s[0] != metas.size()) {
-            throw new IllegalArgumentException("input must be (batch, 3, height, width) with one image meta per image, got shape "
-                    + Arrays.toString(s) + " and " + metas.size() + " metas");
-        }
+        DetectionModel.checkBatch(images, metas);
         return Inference.run(() -> forward(Tensors.fromNdArray(images), metas, rescale, sink));
     }
 
     private List<Detections> forward(Tensor images, List<ImageMeta> metas, boolean rescale, StageSink sink) {
         List<Tensor> feats = call(BACKBONE, () -> backbone.forwardOutputs(images));
-        report(sink, "backbone", feats);
+        sink.putAll("backbone", feats);
         List<Tensor> levels = call(NECK, () -> neck.forward(feats));
-        report(sink, "neck", levels);
+        sink.putAll("neck", levels);
         List<float[]> proposals = call(RPN, () -> {
             RpnHead.Outputs rpn = call(RPN_HEAD, () -> rpnHead.forward(levels));
-            report(sink, "rpn_cls_score", rpn.clsScores());
-            report(sink, "rpn_bbox_pred", rpn.bboxPreds());
+            sink.putAll("rpn_cls_score", rpn.clsScores());
+            sink.putAll("rpn_bbox_pred", rpn.bboxPreds());
             return call(PROPOSALS, () -> {
                 List<float[]> out = new ArrayList<>();
                 for (int i = 0; i < metas.size(); i++) {
@@ -256,13 +250,5 @@ public final class MaskRcnn extends Module implements DetectionModel {
             });
         });
         return roiHead.simpleTest(levels, proposals, metas, rescale, config.rcnnTest(), sink);
-    }
-
-    private static void report(StageSink sink, String stage, List<Tensor> ts) {
-        if (sink.active()) {
-            for (Tensor t : ts) {
-                sink.put(stage, Tensors.toNdArray(t));
-            }
-        }
     }
 }

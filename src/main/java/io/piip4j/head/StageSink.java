@@ -1,6 +1,9 @@
 package io.piip4j.head;
 
 import io.piip4j.tensor.NdArray;
+import io.piip4j.tensor.Tensors;
+import java.util.List;
+import org.bytedeco.pytorch.Tensor;
 
 /**
  * Receives intermediate results of a detector by stage name, for parity tests and debugging; a stage
@@ -15,5 +18,14 @@ public interface StageSink {
 
     default boolean active() {
         return this != NONE;
+    }
+
+    /** Reports each tensor (a level, an image) under {@code stage}, copied out only where someone listens. */
+    default void putAll(String stage, List<Tensor> values) {
+        if (active()) {
+            for (Tensor t : values) {
+                put(stage, Tensors.toNdArray(t));
+            }
+        }
     }
 }

@@ -187,8 +187,8 @@ public final class UperNet extends TaskModel {
             throw new ConfigException(name + ": model: " + e.getMessage(), e);
         }
         model.pipeline = SegmentationPreprocess.fromConfig(root, name, model.slideCrop());
-        return TaskModelWeights.load(model, stateDict, source, List.of("decode_head.conv_seg.weight", "auxiliary_head.conv_seg.weight"),
-                model.numClasses());
+        return TaskModelWeights.load(model, stateDict, source,
+                List.of("decode_head.conv_seg.weight", "auxiliary_head.conv_seg.weight"), model.numClasses());
     }
 
     /** Whether a state dict holds a whole segmentor (decode-head keys), not just a backbone. */

@@ -4,6 +4,8 @@ import io.piip4j.data.ImageFolder;
 import io.piip4j.data.ImageSet;
 import io.piip4j.detector.train.DetectionRecipe;
 import io.piip4j.detector.train.DetectorTrainer;
+import io.piip4j.segmentor.train.SegmentationRecipe;
+import io.piip4j.segmentor.train.SegmentorTrainer;
 import io.piip4j.tensor.Inference;
 import io.piip4j.train.Recipe;
 import io.piip4j.train.TrainableClassifier;
@@ -14,14 +16,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code piip train}: trains a PIIP classifier (or the single-branch ViT baseline) from a recipe. */
+/** {@code piip train}: trains a classifier, a Mask R-CNN or a UperNet (PIIP or a single-branch baseline) from a recipe. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        header = "Train or fine-tune a classifier from a recipe (JSON), resumable.",
-        footer = {"", "Example:", "  piip train recipes/fashion-mnist/piip-tiny.json --out runs/piip"},
-        description = {"Train a classification model from a recipe (JSON): AdamW, cosine schedule with warm-up, "
+        header = "Train a classifier, detector or segmentor from a recipe (JSON).",
+        footer = {"", "Examples:", "  piip train recipes/fashion-mnist/piip-tiny.json --out runs/piip",
+            "  piip train recipes/shapes/maskrcnn.json --out runs/shapes", "  piip train recipes/shapes/upernet.json --out runs/shapes-upernet"},
+        description = {"Train a model from a recipe (JSON). Classifiers: AdamW, cosine schedule with warm-up, "
                 + "layer-wise lr decay, drop path, label smoothing, gradient clipping; evaluation and a checkpoint "
-                + "every epoch and on Ctrl-C.",
-            "Writes OUT/checkpoint.pth, OUT/history.json, OUT/curves.png, OUT/model.pth."})
+                + "every epoch and on Ctrl-C (resumable); writes OUT/checkpoint.pth, OUT/history.json, OUT/curves.png, OUT/model.pth.",
+            "Recipes with \"task\": \"detection\" (Mask R-CNN on a COCO-format folder) or \"segmentation\" (UperNet on an "
+                + "ADE20K-format folder) train from scratch with the released losses and augmentations, AdamW, warm-up and cosine "
+                + "decay; after every epoch they write OUT/model.pth (the reference's keys), the validation metrics (box and mask AP; "
+                + "mIoU), OUT/history.json and OUT/curves.png."})
 final class TrainCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RECIPE", description = "Training recipe (JSON), e.g. recipes/fashion-mnist/piip-tiny.json.")
     Path recipeFile;
@@ -64,8 +70,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (isDetectionRecipe(recipeFile)) {
-            return trainDetector();
+        String task = recipeTask(recipeFile);
+        if (task.equals("detection") || task.equals("segmentation")) {
+            return trainDenseTask(task);
         }
         Recipe recipe = Recipe.read(recipeFile).with(epochs, batchSize, seed, trainLimit, testLimit);
         if (dataDir != null) {
@@ -87,24 +94,30 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private static boolean isDetectionRecipe(Path file) {
+    /** The recipe's {@code task} ("" for a classifier's, which has none). */
+    private static String recipeTask(Path file) {
         try {
-            return DetectionRecipe.describes(new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile()));
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile()).path("task").asText("");
         } catch (java.io.IOException e) {
-            return false; // the classifier's reader reports the file's problem in one line
+            return ""; // the classifier's reader reports the file's problem in one line
         }
     }
 
-    /** A detection recipe ({@code "task": "detection"}): a Mask R-CNN trained from scratch on COCO-format folders. */
-    private int trainDetector() throws Exception {
+    /** A detection or segmentation recipe: a Mask R-CNN or UperNet trained from scratch on COCO- or ADE20K-format folders. */
+    private int trainDenseTask(String task) throws Exception {
         if (resume || init != null || dataDir != null) {
-            throw new UsageException("--resume, --init and --data-dir are not supported for detection recipes yet");
+            throw new UsageException("--resume, --init and --data-dir are not supported for " + task + " recipes yet");
         }
-        DetectionRecipe recipe = DetectionRecipe.read(recipeFile).with(epochs, batchSize, seed, trainLimit, testLimit);
         if (threads != null) {
             Inference.setThreads(threads);
         }
-        new DetectorTrainer(recipe, new DetectorTrainer.Options(out, quiet, System.out, stopAfterSteps)).run();
+        if (task.equals("detection")) {
+            DetectionRecipe recipe = DetectionRecipe.read(recipeFile).with(epochs, batchSize, seed, trainLimit, testLimit);
+            new DetectorTrainer(recipe, new DetectorTrainer.Options(out, quiet, System.out, stopAfterSteps)).run();
+        } else {
+            SegmentationRecipe recipe = SegmentationRecipe.read(recipeFile).with(epochs, batchSize, seed, trainLimit, testLimit);
+            new SegmentorTrainer(recipe, new SegmentorTrainer.Options(out, quiet, System.out, stopAfterSteps)).run();
+        }
         return 0;
     }
 

@@ -13,6 +13,23 @@ public final class JsonSyntax {
     private JsonSyntax() {
     }
 
+    /** A JSON file's tree; a missing, unreadable or malformed file is a one-line {@link ConfigException} naming it. */
+    public static com.fasterxml.jackson.databind.JsonNode readFile(Path file) {
+        String text;
+        try {
+            text = java.nio.file.Files.readString(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConfigException(file + ": no such file");
+        } catch (java.io.IOException e) {
+            throw new ConfigException(file + ": cannot read (" + e.getMessage() + ")");
+        }
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(message(file, e));
+        }
+    }
+
     public static String message(Path file, JsonProcessingException e) {
         String what = String.valueOf(e.getOriginalMessage())
                 .replaceAll("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)\\]", "line $1, column $2")

@@ -10,7 +10,8 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * mmsegmentation 0.27's {@code FCNHead}, UperNet's auxiliary head: {@code num_convs} conv → BatchNorm
  * → ReLU modules ({@code convs.i}) on one backbone map ({@code in_index}), optionally the input
- * concatenated back and fused ({@code conv_cat}), then the 1×1 classifier {@code conv_seg}. It only
+ * concatenated back and fused ({@code conv_cat}), then (after a Dropout2d of {@code dropout_ratio} in
+ * training) the 1×1 classifier {@code conv_seg}. It only
  * shapes the training loss; at test time the segmentor does not run it, but it is built so whole
  * checkpoints load strictly (and it can be run to inspect it).
  */
@@ -19,8 +20,15 @@ public final class FcnHead extends Module {
     private final ModuleList<ConvModule> convs;
     private final ConvModule convCat;
     private final Conv2d convSeg;
+    private final double dropoutRatio;
 
-    public FcnHead(int inChannels, int inIndex, int channels, int numConvs, int kernelSize, boolean concatInput, int numClasses) {
+    /** The config's head, reading backbone output {@code inIndex} (its {@code in_index} resolved against the outputs). */
+    public FcnHead(io.piip4j.segmentor.UperNetConfig.AuxHead a, int inIndex) {
+        this(a.inChannels(), inIndex, a.channels(), a.numConvs(), a.kernelSize(), a.concatInput(), a.numClasses(), a.dropoutRatio());
+    }
+
+    public FcnHead(int inChannels, int inIndex, int channels, int numConvs, int kernelSize, boolean concatInput, int numClasses,
+            double dropoutRatio) {
         if (numConvs < 0 || kernelSize < 1 || kernelSize % 2 == 0) {
             throw new IllegalArgumentException("FCNHead: num_convs must be >= 0 and kernel_size odd, got " + numConvs + " and " + kernelSize);
         }
@@ -28,6 +36,7 @@ public final class FcnHead extends Module {
             throw new IllegalArgumentException("FCNHead: concat_input needs num_convs > 0");
         }
         this.inIndex = inIndex;
+        this.dropoutRatio = dropoutRatio;
         this.convs = child("convs", new ModuleList<>());
         for (int i = 0; i < numConvs; i++) {
             convs.add(ConvModule.withBatchNorm(i == 0 ? inChannels : channels, channels, kernelSize));
@@ -46,6 +55,6 @@ public final class FcnHead extends Module {
         if (convCat != null) {
             y = convCat.forward(F.cat(1, x, y));
         }
-        return convSeg.forward(y);
+        return convSeg.forward(F.dropout2d(y, dropoutRatio, isTraining()));
     }
 }

@@ -15,7 +15,7 @@ import org.bytedeco.pytorch.Tensor;
  * ConvModule, bilinear back up, concatenated with the map and fused by a 3×3 {@code bottleneck}),
  * lateral 1×1 convs on the finer maps, a top-down pathway (bilinear upsampling and sums), 3×3
  * {@code fpn_convs}, every level upsampled to the finest and fused by {@code fpn_bottleneck}, then
- * the 1×1 classifier {@code conv_seg} (dropout is the identity in eval). Every ConvModule is
+ * the 1×1 classifier {@code conv_seg} after a Dropout2d of {@code dropout_ratio} (in training only). Every ConvModule is
  * conv → BatchNorm → ReLU. Key names follow mmseg's state dict.
  */
 public final class UperHead extends Module {
@@ -28,16 +28,22 @@ public final class UperHead extends Module {
     private final ModuleList<ConvModule> fpnConvs;
     private final ConvModule fpnBottleneck;
     private final Conv2d convSeg;
+    private final double dropoutRatio;
+
+    public UperHead(io.piip4j.segmentor.UperNetConfig.DecodeHead d) {
+        this(d.inChannels(), d.inIndex(), d.channels(), d.poolScales(), d.numClasses(), d.dropoutRatio());
+    }
 
     /**
      * @param inChannels the channels of the maps the head takes ({@code in_channels}), finest first
      * @param inIndex    which backbone outputs those are ({@code in_index})
      */
-    public UperHead(int[] inChannels, int[] inIndex, int channels, int[] poolScales, int numClasses) {
+    public UperHead(int[] inChannels, int[] inIndex, int channels, int[] poolScales, int numClasses, double dropoutRatio) {
         if (inChannels.length != inIndex.length || inChannels.length < 1) {
             throw new IllegalArgumentException("UPerHead: in_channels and in_index must have the same, non-zero length");
         }
         this.inIndex = inIndex.clone();
+        this.dropoutRatio = dropoutRatio;
         this.poolScales = poolScales.clone();
         int n = inChannels.length;
         int last = inChannels[n - 1];
@@ -86,7 +92,7 @@ public final class UperHead extends Module {
         for (int i = n - 1; i > 0; i--) {
             outs[i] = F.interpolateBilinear(outs[i], h, w);
         }
-        return Scoped.one(() -> convSeg.forward(fpnBottleneck.forward(F.cat(1, outs))));
+        return Scoped.one(() -> convSeg.forward(F.dropout2d(fpnBottleneck.forward(F.cat(1, outs)), dropoutRatio, isTraining())));
     }
 
     /** PPM: the map, then each pooled-convolved-upsampled scale, concatenated, through the bottleneck. */

@@ -91,6 +91,26 @@ public final class ReferenceInit {
     }
 
     /**
+     * A dense backbone as its constructor initialises it: PIIP as {@link #initialize(PiipDenseBackbone)},
+     * a single-branch baseline as its branch ({@link #initBranch}, output layers included) and
+     * PIIP's {@code _init_weights} for the layers beside it.
+     */
+    public static void initialize(io.piip4j.backbone.DenseBackbone model) {
+        if (model instanceof PiipDenseBackbone piip) {
+            initialize(piip);
+            return;
+        }
+        for (Map.Entry<String, Module> c : model.children().entrySet()) {
+            if (c.getValue() instanceof Branch b) {
+                initBranch(b);
+            } else {
+                init(c.getValue(), c.getKey(), Style.TIMM, null);
+            }
+        }
+        ModuleTree.own(model).forEach((k, p) -> p.set(init(k, p, Style.TIMM, null)));
+    }
+
+    /**
      * A branch as its constructor initialises it: {@code vit_models} and BEiT by their
      * {@code _init_weights} (BEiT's also covers the patch convolution; layer scales
      * {@code init_values}, q/v biases and relative position tables zero), InternViT6B and

@@ -74,6 +74,16 @@ public final class SegmentationPreprocess {
         return new SegmentationPreprocess(new int[] {size, size}, 0, configMean, configStd, toRgb);
     }
 
+    /** {@code img_scale} as (long edge, short edge). */
+    public int[] imgScale() {
+        return new int[] {longEdge, shortEdge};
+    }
+
+    /** The same normalisation after mmseg's keep-ratio {@code Resize} to {@code imgScale} (training's randomly scaled sizes). */
+    public SegmentationPreprocess withScale(int[] imgScale) {
+        return new SegmentationPreprocess(imgScale, 0, configMean, configStd, toRgb);
+    }
+
     /**
      * The pipeline of a released config ({@code test_pipeline}, {@code img_norm_cfg}) or of a golden
      * case.json ({@code config.img_norm_cfg}; it has no pipeline: SETR resizing to a short edge of

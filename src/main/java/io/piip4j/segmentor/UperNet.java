@@ -90,13 +90,12 @@ public final class UperNet extends TaskModel {
         for (int i : d.inIndex()) {
             checkIndex(i, outputs, "decode_head.in_index");
         }
-        this.decodeHead = child("decode_head", new UperHead(d.inChannels(), d.inIndex(), d.channels(), d.poolScales(), d.numClasses()));
+        this.decodeHead = child("decode_head", new UperHead(d));
         UperNetConfig.AuxHead a = config.auxHead();
         if (a != null) {
             checkIndex(a.inIndex(), outputs, "auxiliary_head.in_index");
         }
-        this.auxiliaryHead = a == null ? null : child("auxiliary_head", new FcnHead(a.inChannels(), Math.floorMod(a.inIndex(), outputs),
-                a.channels(), a.numConvs(), a.kernelSize(), a.concatInput(), a.numClasses()));
+        this.auxiliaryHead = a == null ? null : child("auxiliary_head", new FcnHead(a, Math.floorMod(a.inIndex(), outputs)));
         this.pipeline = new SegmentationPreprocess(new int[] {4 * inputSize, inputSize}, inputSize,
                 new double[] {123.675, 116.28, 103.53}, new double[] {58.395, 57.12, 57.375}, true);
     }
@@ -155,6 +154,29 @@ public final class UperNet extends TaskModel {
         return List.of(encodeDecode(images, StageSink.NONE, false));
     }
 
+    /** The backbone (PIIP or a single-branch baseline). */
+    public DenseBackbone backbone() {
+        return backbone;
+    }
+
+    /** The decode head's and (null without one) the auxiliary head's logits, each at its own map's size. */
+    public record HeadLogits(Tensor decode, Tensor aux) {
+    }
+
+    /**
+     * The training forward ({@code forward_train} before the losses): a (B, 3, S, S) batch at the
+     * backbone's input size S through the backbone, the decode head and the auxiliary head.
+     */
+    public HeadLogits headLogits(Tensor images) {
+        if (images.dim() != 4 || images.size(2) != inputSize || images.size(3) != inputSize) {
+            throw new IllegalArgumentException("training input must be (batch, 3, " + inputSize + ", " + inputSize + "), got "
+                    + Arrays.toString(images.sizes().vec().get()));
+        }
+        List<Tensor> feats = call(BACKBONE, () -> backbone.forwardOutputs(images));
+        Tensor decode = call(DECODE_HEAD, () -> decodeHead.forward(feats));
+        return new HeadLogits(decode, auxiliaryHead == null ? null : auxiliaryHead.forward(feats));
+    }
+
     // ---- loading ----
 
     public static UperNet load(Path configFile, Path weights) {
@@ -173,6 +195,13 @@ public final class UperNet extends TaskModel {
      * checkpoint. A checkpoint for another number of classes is refused naming the key and both shapes.
      */
     public static UperNet load(JsonNode root, String name, Map<String, NdArray> stateDict, String source) {
+        UperNet model = create(root, name);
+        return TaskModelWeights.load(model, stateDict, source,
+                List.of("decode_head.conv_seg.weight", "auxiliary_head.conv_seg.weight"), model.numClasses());
+    }
+
+    /** The segmentor a parsed config describes, its parameters not yet assigned (to be loaded or initialised for training). */
+    public static UperNet create(JsonNode root, String name) {
         PiipConfig backboneCfg;
         try {
             backboneCfg = ConfigReader.parse(root);
@@ -187,8 +216,7 @@ public final class UperNet extends TaskModel {
             throw new ConfigException(name + ": model: " + e.getMessage(), e);
         }
         model.pipeline = SegmentationPreprocess.fromConfig(root, name, model.slideCrop());
-        return TaskModelWeights.load(model, stateDict, source,
-                List.of("decode_head.conv_seg.weight", "auxiliary_head.conv_seg.weight"), model.numClasses());
+        return model;
     }
 
     /** Whether a state dict holds a whole segmentor (decode-head keys), not just a backbone. */

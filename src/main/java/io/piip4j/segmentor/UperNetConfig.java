@@ -14,13 +14,13 @@ import java.util.Arrays;
  */
 public record UperNetConfig(DecodeHead decodeHead, AuxHead auxHead, Test test) {
 
-    /** {@code UPerHead}. */
-    public record DecodeHead(int[] inChannels, int[] inIndex, int channels, int[] poolScales, int numClasses) {
+    /** {@code UPerHead}; {@code dropoutRatio} is the Dropout2d before its classifier in training. */
+    public record DecodeHead(int[] inChannels, int[] inIndex, int channels, int[] poolScales, int numClasses, double dropoutRatio) {
     }
 
-    /** {@code FCNHead}. */
+    /** {@code FCNHead}; {@code dropoutRatio} as the decode head's. */
     public record AuxHead(int inChannels, int inIndex, int channels, int numConvs, int kernelSize, boolean concatInput,
-            int numClasses) {
+            int numClasses, double dropoutRatio) {
     }
 
     /** The test mode: {@code whole}, or {@code slide} with its crop and stride as (height, width). */
@@ -92,7 +92,8 @@ public record UperNetConfig(DecodeHead decodeHead, AuxHead auxHead, Test test) {
             throw new ConfigException(d.where + ".in_index: " + inIndex.length + " indexes for " + inChannels.length + " in_channels");
         }
         DecodeHead decode = new DecodeHead(inChannels, inIndex, d.positive("channels", null),
-                d.has("pool_scales") ? d.ints("pool_scales") : new int[] {1, 2, 3, 6}, d.positive("num_classes", null));
+                d.has("pool_scales") ? d.ints("pool_scales") : new int[] {1, 2, 3, 6}, d.positive("num_classes", null),
+                d.probability("dropout_ratio", 0.1));
         for (int s : decode.poolScales()) {
             if (s < 1) {
                 throw new ConfigException(d.where + ".pool_scales: expected positive sizes, got " + Arrays.toString(decode.poolScales()));
@@ -108,7 +109,8 @@ public record UperNetConfig(DecodeHead decodeHead, AuxHead auxHead, Test test) {
             }
             int numConvs = a.integer("num_convs", 2);
             aux = new AuxHead(a.positive("in_channels", null), a.integer("in_index", -1), a.positive("channels", null), numConvs,
-                    a.positive("kernel_size", 3), a.bool("concat_input", true), a.positive("num_classes", null));
+                    a.positive("kernel_size", 3), a.bool("concat_input", true), a.positive("num_classes", null),
+                    a.probability("dropout_ratio", 0.1));
             if (numConvs < 0 || aux.kernelSize() % 2 == 0 || (numConvs == 0 && aux.concatInput())) {
                 throw new ConfigException(a.where + ": num_convs >= 0, an odd kernel_size and concat_input only with convs are required");
             }
@@ -187,6 +189,18 @@ public record UperNetConfig(DecodeHead decodeHead, AuxHead auxHead, Test test) {
                 throw new ConfigException(where + "." + key + ": expected a positive integer, got " + v);
             }
             return v;
+        }
+
+        /** A number in [0, 1) (a dropout probability). */
+        double probability(String key, double dflt) {
+            JsonNode v = node.get(key);
+            if (v == null || v.isNull()) {
+                return dflt;
+            }
+            if (!v.isNumber() || v.asDouble() < 0 || v.asDouble() >= 1) {
+                throw new ConfigException(where + "." + key + ": expected a probability in [0, 1), got " + v);
+            }
+            return v.asDouble();
         }
 
         boolean bool(String key, boolean dflt) {

@@ -60,6 +60,20 @@ public final class F {
         return torch.batch_norm(like(x, weight), opt(weight), opt(bias), opt(runningMean), opt(runningVar), false, 0.1, eps, false);
     }
 
+    /**
+     * {@code F.batch_norm} in training mode: normalised by the batch's statistics, and the running
+     * statistics updated in place ({@code (1 - momentum) · running + momentum · batch}, the variance unbiased).
+     */
+    public static Tensor batchNormTrain(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar, double momentum,
+            double eps) {
+        return torch.batch_norm(x, opt(weight), opt(bias), opt(runningMean), opt(runningVar), true, momentum, eps, false);
+    }
+
+    /** {@code nn.Dropout2d(p)}: whole channels zeroed with probability {@code p}, the rest scaled by {@code 1 / (1 - p)}; identity unless training. */
+    public static Tensor dropout2d(Tensor x, double p, boolean training) {
+        return training && p > 0 ? torch.feature_dropout(x, p, true) : x;
+    }
+
     /** {@code nn.AdaptiveAvgPool2d((size, size))}. */
     public static Tensor adaptiveAvgPool2d(Tensor x, long size) {
         return torch.adaptive_avg_pool2d(x, size, size);

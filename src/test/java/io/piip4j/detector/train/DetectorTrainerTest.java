@@ -29,7 +29,7 @@ class DetectorTrainerTest {
         DetectionRecipe r = DetectionRecipe.read(Path.of("recipes/shapes/maskrcnn.json"));
         assertTrue(Files.isRegularFile(r.modelConfig()), r.modelConfig().toString());
         assertEquals(Path.of("shapes-train/instances.json").toAbsolutePath(), r.trainAnnotations());
-        assertEquals(2, r.batchSize());
+        assertEquals(2, r.schedule().batchSize());
         assertEquals(0.5, r.flip());
     }
 

@@ -1,10 +1,13 @@
-package io.piip4j.detector.train;
+package io.piip4j.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.piip4j.weights.AtomicFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -12,30 +15,31 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * A detector run's curves as one PNG (written atomically): validation box and mask AP per epoch
- * beside the training losses (the total and each named loss), from the run's {@code history.json}.
+ * A dense-task run's curves as one PNG (written atomically), from its {@code history.json}: the
+ * headline validation metrics per epoch (box and mask AP; mIoU) beside the training losses (the
+ * total and every named loss the history holds).
  */
-public final class DetectionCurves {
-    private static final List<String> AP = List.of("bbox_AP", "segm_AP");
-    private static final List<String> LOSSES = List.of("loss", "loss_rpn_cls", "loss_rpn_bbox", "loss_cls", "loss_bbox", "loss_mask");
-
-    private DetectionCurves() {
+public final class TaskCurves {
+    private TaskCurves() {
     }
 
-    /** @param epochs the {@code epochs} array of a history.json */
-    public static void write(Path png, String name, JsonNode epochs) {
-        XYChart ap = chart(name + ": validation AP", "AP", Styler.LegendPosition.InsideSE);
+    /**
+     * @param epochs  the {@code epochs} array of a history.json
+     * @param metrics the validation metrics to draw, e.g. {@code bbox_AP}, {@code segm_AP}
+     */
+    public static void write(Path png, String name, JsonNode epochs, List<String> metrics) {
+        XYChart val = chart(name + ": validation", "metric", Styler.LegendPosition.InsideSE);
         XYChart loss = chart(name + ": training losses (epoch means)", "loss", Styler.LegendPosition.InsideNE);
-        for (String k : AP) {
-            series(ap, k.replace("_AP", " AP"), epochs, k);
+        for (String k : metrics) {
+            series(val, k.replace('_', ' '), epochs, k);
         }
-        for (String k : LOSSES) {
+        for (String k : lossKeys(epochs)) {
             series(loss, k, epochs, k);
         }
-        if (ap.getSeriesMap().isEmpty() && loss.getSeriesMap().isEmpty()) {
+        if (val.getSeriesMap().isEmpty() && loss.getSeriesMap().isEmpty()) {
             return;
         }
-        java.awt.image.BufferedImage left = BitmapEncoder.getBufferedImage(ap);
+        java.awt.image.BufferedImage left = BitmapEncoder.getBufferedImage(val);
         java.awt.image.BufferedImage right = BitmapEncoder.getBufferedImage(loss);
         java.awt.image.BufferedImage both = new java.awt.image.BufferedImage(left.getWidth() + right.getWidth(),
                 Math.max(left.getHeight(), right.getHeight()), java.awt.image.BufferedImage.TYPE_INT_RGB);
@@ -44,6 +48,20 @@ public final class DetectionCurves {
         g.drawImage(right, left.getWidth(), 0, null);
         g.dispose();
         AtomicFiles.write(png, out -> javax.imageio.ImageIO.write(both, "png", out));
+    }
+
+    /** The history's loss entries in their order: {@code loss} (the sum) and each named loss. */
+    private static Set<String> lossKeys(JsonNode epochs) {
+        Set<String> keys = new LinkedHashSet<>();
+        for (JsonNode e : epochs) {
+            for (Iterator<String> it = e.fieldNames(); it.hasNext();) {
+                String k = it.next();
+                if (k.equals("loss") || k.startsWith("loss_") || k.contains(".loss")) {
+                    keys.add(k);
+                }
+            }
+        }
+        return keys;
     }
 
     private static void series(XYChart c, String label, JsonNode epochs, String key) {

@@ -27,16 +27,15 @@ import org.bytedeco.pytorch.global.torch;
 
 /**
  * The training loop of the dense tasks (detection, segmentation) from scratch: shuffled batches
- * per epoch, the task's named losses summed, AdamW (mmdetection's and mmsegmentation's default
- * groups: no weight decay on 1-D parameters, biases, position embeddings and class tokens), linear
- * warm-up then cosine decay per step, optional gradient clipping. After every epoch it writes the
+ * per epoch, the task's named losses summed, AdamW ({@link DenseParamGroups}: PIIP's layer-wise
+ * learning-rate decay where the recipe gives a {@code paramwise_cfg}), linear warm-up then cosine
+ * decay per step, optional gradient clipping. After every epoch it writes the
  * whole state dict ({@code OUT/model.pth}, the reference's keys, buffers such as BatchNorm's running
  * statistics included), the task's validation metrics, {@code OUT/history.json} and
  * {@code OUT/curves.png}.
  *
  * <p>Each step runs in its own {@code PointerScope}, so native memory stays flat from step to step.
- * Not yet here: resuming an interrupted run (the classifier trainer's exact resume), layer-wise
- * learning-rate decay of the backbone.
+ * Not yet here: resuming an interrupted run (the classifier trainer's exact resume).
  */
 public final class TaskTrainer {
     /** Output folder, console, and an optional stop after a number of steps (smoke tests). */
@@ -190,23 +189,8 @@ public final class TaskTrainer {
         }
     }
 
-    /** Two groups as mmdetection's and mmsegmentation's default optimizer constructor: weight decay on weights only. */
     private List<ParamGroups.Group> groups(Module model) {
-        List<String> dn = new ArrayList<>();
-        List<Parameter> dp = new ArrayList<>();
-        List<String> nn = new ArrayList<>();
-        List<Parameter> np = new ArrayList<>();
-        for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
-            if (e.getValue().isBuffer()) {
-                continue;
-            }
-            boolean noDecay = e.getValue().shape().length <= 1 || e.getKey().endsWith(".bias") || e.getKey().endsWith("pos_embed")
-                    || e.getKey().endsWith("cls_token");
-            (noDecay ? nn : dn).add(e.getKey());
-            (noDecay ? np : dp).add(e.getValue());
-        }
-        return List.of(new ParamGroups.Group("decay", dn, dp, 1.0, schedule.weightDecay()),
-                new ParamGroups.Group("no_decay", nn, np, 1.0, 0.0));
+        return DenseParamGroups.build(model.namedParameters(), schedule.weightDecay(), schedule.layerDecay());
     }
 
     private static int[] order(int n, long seed, int epoch) {

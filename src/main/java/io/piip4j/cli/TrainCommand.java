@@ -26,8 +26,9 @@ import picocli.CommandLine.Parameters;
                 + "every epoch and on Ctrl-C (resumable); writes OUT/checkpoint.pth, OUT/history.json, OUT/curves.png, OUT/model.pth.",
             "Recipes with \"task\": \"detection\" (Mask R-CNN on a COCO-format folder) or \"segmentation\" (UperNet on an "
                 + "ADE20K-format folder) train from scratch with the released losses and augmentations, AdamW, warm-up and cosine "
-                + "decay; after every epoch they write OUT/model.pth (the reference's keys), the validation metrics (box and mask AP; "
-                + "mIoU), OUT/history.json and OUT/curves.png."})
+                + "decay, PIIP's layer-wise lr decay (optim.paramwise_cfg); after every epoch they write OUT/model.pth (the reference's "
+                + "keys), the validation metrics (box and mask AP; mIoU), OUT/history.json, OUT/curves.png and OUT/checkpoint.pth "
+                + "(--resume continues from the last finished epoch, exactly)."})
 final class TrainCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RECIPE", description = "Training recipe (JSON), e.g. recipes/fashion-mnist/piip-tiny.json.")
     Path recipeFile;
@@ -105,18 +106,18 @@ final class TrainCommand implements Callable<Integer> {
 
     /** A detection or segmentation recipe: a Mask R-CNN or UperNet trained from scratch on COCO- or ADE20K-format folders. */
     private int trainDenseTask(String task) throws Exception {
-        if (resume || init != null || dataDir != null) {
-            throw new UsageException("--resume, --init and --data-dir are not supported for " + task + " recipes yet");
+        if (init != null || dataDir != null) {
+            throw new UsageException("--init and --data-dir are not supported for " + task + " recipes yet");
         }
         if (threads != null) {
             Inference.setThreads(threads);
         }
         if (task.equals("detection")) {
             DetectionRecipe recipe = DetectionRecipe.read(recipeFile).with(epochs, batchSize, seed, trainLimit, testLimit);
-            new DetectorTrainer(recipe, new DetectorTrainer.Options(out, quiet, System.out, stopAfterSteps)).run();
+            new DetectorTrainer(recipe, new DetectorTrainer.Options(out, resume, quiet, System.out, stopAfterSteps)).run();
         } else {
             SegmentationRecipe recipe = SegmentationRecipe.read(recipeFile).with(epochs, batchSize, seed, trainLimit, testLimit);
-            new SegmentorTrainer(recipe, new SegmentorTrainer.Options(out, quiet, System.out, stopAfterSteps)).run();
+            new SegmentorTrainer(recipe, new SegmentorTrainer.Options(out, resume, quiet, System.out, stopAfterSteps)).run();
         }
         return 0;
     }

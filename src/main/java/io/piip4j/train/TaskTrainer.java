@@ -34,13 +34,19 @@ import org.bytedeco.pytorch.global.torch;
  * statistics included), the task's validation metrics, {@code OUT/history.json} and
  * {@code OUT/curves.png}.
  *
- * <p>Each step runs in its own {@code PointerScope}, so native memory stays flat from step to step.
- * Not yet here: resuming an interrupted run (the classifier trainer's exact resume).
+ * <p>After every epoch it also writes {@code OUT/checkpoint.pth} ({@link DenseCheckpoint}): a run
+ * killed at any moment resumes from the last finished epoch and continues exactly as the
+ * uninterrupted run would have (data order and augmentation are functions of seed, epoch and
+ * image; the engine's and the task's generators are restored). Each step runs in its own
+ * {@code PointerScope}, so native memory stays flat from step to step.
  */
 public final class TaskTrainer {
-    /** Output folder, console, and an optional stop after a number of steps (smoke tests). */
-    public record Options(Path outDir, boolean quiet, PrintStream log, int stopAfterSteps) {
+    /** Output folder, whether to resume the run there, console, and an optional stop after a number of steps (tests). */
+    public record Options(Path outDir, boolean resume, boolean quiet, PrintStream log, int stopAfterSteps) {
     }
+
+    /** The checkpoint written after every epoch, {@link #run} resumes from. */
+    public static final String CHECKPOINT = "checkpoint.pth";
 
     /** What the loop needs of a task: its model, its training set's size, its losses and its validation. */
     public interface Task {
@@ -64,6 +70,15 @@ public final class TaskTrainer {
 
         /** Which validation metrics the epoch line prints and the curves draw, e.g. {@code bbox_AP}; {@code mIoU}. */
         List<String> headlineMetrics();
+
+        /** The state of the task's own random draws (samplers), saved with each checkpoint; empty where it has none. */
+        default byte[] rngState() {
+            return new byte[0];
+        }
+
+        /** Restores {@link #rngState()}'s bytes; {@code source} names the checkpoint in errors. */
+        default void restoreRngState(byte[] state, String source) {
+        }
     }
 
     private final TrainSchedule schedule;
@@ -110,7 +125,18 @@ public final class TaskTrainer {
         Map<String, Double> lastEval = Map.of();
         try (AdamW optimizer = new AdamW(groups(model), schedule.beta1(), schedule.beta2(), schedule.eps())) {
             long step = 0;
-            for (int epoch = 0; epoch < schedule.epochs(); epoch++) {
+            int first = 0;
+            if (opt.resume()) {
+                DenseCheckpoint.Position at = DenseCheckpoint.restore(opt.outDir().resolve(CHECKPOINT), model, optimizer, task);
+                first = at.epochsDone();
+                step = at.step();
+                history = at.history();
+                if (history.size() > 0) {
+                    lastEval = metrics(history.get(history.size() - 1), task.headlineMetrics());
+                }
+                opt.log().printf(Locale.ROOT, "resuming after epoch %d of %d (step %d)%n", first, schedule.epochs(), step);
+            }
+            for (int epoch = first; epoch < schedule.epochs(); epoch++) {
                 model.train(true);
                 int[] order = order(size, schedule.seed(), epoch);
                 Map<String, Double> sums = new LinkedHashMap<>();
@@ -153,6 +179,7 @@ public final class TaskTrainer {
                 h.put("name", task.name());
                 h.set("epochs", history);
                 AtomicFiles.write(opt.outDir().resolve("history.json"), o -> json.writerWithDefaultPrettyPrinter().writeValue(o, h));
+                DenseCheckpoint.write(opt.outDir().resolve(CHECKPOINT), model, optimizer, task, epoch + 1, step, history);
                 try {
                     TaskCurves.write(opt.outDir().resolve("curves.png"), task.name(), history, task.headlineMetrics());
                 } catch (RuntimeException ex) {
@@ -162,6 +189,17 @@ public final class TaskTrainer {
             }
         }
         return lastEval;
+    }
+
+    /** The validation metrics an epoch of the history recorded (those the task reports, where present). */
+    private static Map<String, Double> metrics(com.fasterxml.jackson.databind.JsonNode epoch, List<String> keys) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String k : keys) {
+            if (epoch.has(k)) {
+                out.put(k, epoch.get(k).asDouble());
+            }
+        }
+        return out;
     }
 
     private Map<String, Double> step(Task task, AdamW optimizer, List<Parameter> params, int[] samples, int epoch) {

@@ -40,8 +40,8 @@ import org.bytedeco.pytorch.global.torch;
  * evaluator.
  */
 public final class DetectorTrainer {
-    /** Output folder, console, and an optional stop after a number of steps (smoke tests). */
-    public record Options(Path outDir, boolean quiet, PrintStream log, int stopAfterSteps) {
+    /** Output folder, whether to resume the run there, console, and an optional stop after a number of steps (tests). */
+    public record Options(Path outDir, boolean resume, boolean quiet, PrintStream log, int stopAfterSteps) {
     }
 
     private final DetectionRecipe recipe;
@@ -72,8 +72,8 @@ public final class DetectorTrainer {
             int used = schedule.trainLimit() > 0 ? Math.min(schedule.trainLimit(), train.size()) : train.size();
             opt.log().printf(Locale.ROOT, "%s: %d images, %d classes, %d steps per epoch, %,d parameters%n", recipe.name(),
                     used, numClasses, used / schedule.batchSize(), model.numParameters());
-            Map<String, Double> last = new TaskTrainer(schedule, new TaskTrainer.Options(opt.outDir(), opt.quiet(), opt.log(),
-                    opt.stopAfterSteps())).run(task);
+            Map<String, Double> last = new TaskTrainer(schedule, new TaskTrainer.Options(opt.outDir(), opt.resume(), opt.quiet(),
+                    opt.log(), opt.stopAfterSteps())).run(task);
             return last.isEmpty() ? null : last;
         }
     }
@@ -117,6 +117,16 @@ public final class DetectorTrainer {
         @Override
         public List<String> headlineMetrics() {
             return List.of("bbox_AP", "segm_AP");
+        }
+
+        @Override
+        public byte[] rngState() {
+            return losses.samplerState();
+        }
+
+        @Override
+        public void restoreRngState(byte[] state, String source) {
+            losses.restoreSamplerState(state, source);
         }
 
         @Override

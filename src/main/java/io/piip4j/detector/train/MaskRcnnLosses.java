@@ -19,13 +19,22 @@ import org.bytedeco.pytorch.Tensor;
 public final class MaskRcnnLosses {
     private final MaskRcnn model;
     private final MaskRcnnTrainConfig cfg;
-    private final Random rnd;
+    private Random rnd;
 
     /** @param seed the samplers' draws (the reference's come from torch's generator) */
     public MaskRcnnLosses(MaskRcnn model, MaskRcnnTrainConfig cfg, long seed) {
         this.model = model;
         this.cfg = cfg;
         this.rnd = new Random(seed);
+    }
+
+    /** The samplers' generator state (a resumed run continues the same draws). */
+    public byte[] samplerState() {
+        return io.piip4j.train.RandomState.save(rnd);
+    }
+
+    public void restoreSamplerState(byte[] state, String source) {
+        this.rnd = io.piip4j.train.RandomState.load(state, source);
     }
 
     /**

@@ -31,8 +31,8 @@ import org.bytedeco.pytorch.global.torch;
  * test mode.
  */
 public final class SegmentorTrainer {
-    /** Output folder, console, and an optional stop after a number of steps (smoke tests). */
-    public record Options(Path outDir, boolean quiet, PrintStream log, int stopAfterSteps) {
+    /** Output folder, whether to resume the run there, console, and an optional stop after a number of steps (tests). */
+    public record Options(Path outDir, boolean resume, boolean quiet, PrintStream log, int stopAfterSteps) {
     }
 
     private final SegmentationRecipe recipe;
@@ -66,7 +66,8 @@ public final class SegmentorTrainer {
             int used = schedule.trainLimit() > 0 ? Math.min(schedule.trainLimit(), train.size()) : train.size();
             opt.log().printf(Locale.ROOT, "%s: %d images, %d classes, %d steps per epoch, %,d parameters%n", recipe.name(), used,
                     model.numClasses(), used / schedule.batchSize(), model.numParameters());
-            return new TaskTrainer(schedule, new TaskTrainer.Options(opt.outDir(), opt.quiet(), opt.log(), opt.stopAfterSteps()))
+            return new TaskTrainer(schedule, new TaskTrainer.Options(opt.outDir(), opt.resume(), opt.quiet(), opt.log(),
+                    opt.stopAfterSteps()))
                     .run(new Task(model, train, losses, transform));
         }
     }

@@ -46,7 +46,7 @@ class DetectorTrainerTest {
         Files.writeString(file, recipe);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Path out = dir.resolve("run");
-        new DetectorTrainer(DetectionRecipe.read(file), new DetectorTrainer.Options(out, true, new PrintStream(log), 0)).run();
+        new DetectorTrainer(DetectionRecipe.read(file), new DetectorTrainer.Options(out, false, true, new PrintStream(log), 0)).run();
         JsonNode epoch = new ObjectMapper().readTree(out.resolve("history.json").toFile()).get("epochs").get(0);
         for (String k : List.of("loss", "loss_rpn_cls", "loss_rpn_bbox", "loss_cls", "loss_bbox", "loss_mask")) {
             assertTrue(epoch.has(k) && Double.isFinite(epoch.get(k).asDouble()) && epoch.get(k).asDouble() >= 0, k + " in " + epoch);

@@ -63,7 +63,7 @@ class SegmentorTrainerTest {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Path out = dir.resolve("run");
         Map<String, Double> last = new SegmentorTrainer(SegmentationRecipe.read(recipe("")),
-                new SegmentorTrainer.Options(out, true, new PrintStream(log), 0)).run();
+                new SegmentorTrainer.Options(out, false, true, new PrintStream(log), 0)).run();
         double miou = last.get("mIoU");
         assertTrue(miou >= 0 && miou <= 1, "mIoU " + miou);
         JsonNode epoch = new ObjectMapper().readTree(out.resolve("history.json").toFile()).get("epochs").get(0);
@@ -86,11 +86,51 @@ class SegmentorTrainerTest {
     }
 
     @Test
+    void aKilledRunResumesFromItsLastEpochExactly() throws Exception {
+        ShapesDataset.write(dir.resolve("train"), 4, 1, 256, n -> { });
+        String json = "{\"name\": \"resume\", \"task\": \"segmentation\", \"model\": \"" + MODEL + "\","
+                + " \"data\": {\"train\": {\"images\": \"train/images\", \"labels\": \"train/labels\"}},"
+                + " \"optim\": {\"lr\": 1e-3, \"warmup_epochs\": 1}, \"epochs\": 2, \"batch_size\": 2, \"seed\": 5}";
+        Path file = dir.resolve("resume.json");
+        Files.writeString(file, json);
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        SegmentationRecipe r = SegmentationRecipe.read(file);
+        Path whole = dir.resolve("whole");
+        new SegmentorTrainer(r, new SegmentorTrainer.Options(whole, false, true, quiet, 0)).run();
+        // killed one step into the second epoch (two steps per epoch), then resumed
+        Path killed = dir.resolve("killed");
+        new SegmentorTrainer(r, new SegmentorTrainer.Options(killed, false, true, quiet, 3)).run();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        new SegmentorTrainer(r, new SegmentorTrainer.Options(killed, true, true, new PrintStream(log), 0)).run();
+        assertTrue(log.toString().contains("resuming after epoch 1 of 2"), log.toString());
+        Map<String, NdArray> a = Checkpoints.readStateDict(whole.resolve("model.pth"), PthReader.Options.DEFAULT);
+        Map<String, NdArray> b = Checkpoints.readStateDict(killed.resolve("model.pth"), PthReader.Options.DEFAULT);
+        assertEquals(a.keySet(), b.keySet());
+        for (String k : a.keySet()) {
+            assertEquals(a.get(k).data(), b.get(k).data(), k + " differs after resuming"); // dropout draws and BN statistics included
+        }
+        JsonNode ha = new ObjectMapper().readTree(whole.resolve("history.json").toFile()).get("epochs");
+        JsonNode hb = new ObjectMapper().readTree(killed.resolve("history.json").toFile()).get("epochs");
+        assertEquals(2, hb.size());
+        for (int e = 0; e < 2; e++) {
+            assertEquals(ha.get(e).get("loss").asDouble(), hb.get(e).get("loss").asDouble(), 0.0, "epoch " + (e + 1) + " loss");
+        }
+    }
+
+    @Test
+    void resumingWithoutACheckpointSaysSo() throws Exception {
+        ShapesDataset.write(dir.resolve("train"), 2, 1, 256, n -> { });
+        RuntimeException e = assertThrows(RuntimeException.class, () -> new SegmentorTrainer(SegmentationRecipe.read(recipe("")),
+                new SegmentorTrainer.Options(dir.resolve("empty"), true, true, new PrintStream(new ByteArrayOutputStream()), 0)).run());
+        assertTrue(e.getMessage().contains("checkpoint.pth") && e.getMessage().contains("no checkpoint"), e.getMessage());
+    }
+
+    @Test
     void aCropOtherThanTheBackbonesInputIsAClearError() throws Exception {
         ShapesDataset.write(dir.resolve("train"), 2, 1, 256, n -> { });
         ConfigException e = assertThrows(ConfigException.class, () -> new SegmentorTrainer(
                 SegmentationRecipe.read(recipe(", \"augment\": {\"crop_size\": 128}")),
-                new SegmentorTrainer.Options(dir.resolve("run"), true, new PrintStream(new ByteArrayOutputStream()), 0)).run());
+                new SegmentorTrainer.Options(dir.resolve("run"), false, true, new PrintStream(new ByteArrayOutputStream()), 0)).run());
         assertTrue(e.getMessage().contains("crop_size") && e.getMessage().contains("256"), e.getMessage());
     }
 

@@ -52,6 +52,10 @@ final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "segmentations", paramLabel = "DIR", description = "Folder for the pictures (default ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--class-indices", description = "Also write DIR/<image>.png: each pixel's class index as a grey PNG "
+            + "(8-bit; 16-bit beyond 256 classes), as mmsegmentation's format_results, to score with piip seg-eval.")
+    boolean classIndices;
+
     @Option(names = "--mode", paramLabel = "whole|slide", description = "Test mode (default: the config's test_cfg.mode).")
     String mode;
 
@@ -118,6 +122,9 @@ final class SegmentCommand implements Callable<Integer> {
                         BufferedImage drawn = SegmentationPainter.overlay(pixels.toImage(), map);
                         AtomicFiles.write(colours, o -> ImageIO.write(colourMap, "png", o));
                         AtomicFiles.write(overlay, o -> ImageIO.write(drawn, "png", o));
+                        if (classIndices) {
+                            AtomicFiles.write(out.resolve(stem + ".png"), o -> ImageIO.write(map.indexImage(), "png", o));
+                        }
                         report(image, colours, overlay, map, segmenter.mode(), segmenter.windowCount(pixels.width(), pixels.height()), listed);
                     } catch (RuntimeException | OutOfMemoryError e) {
                         failed++;

@@ -46,6 +46,18 @@ public record ClassMap(int width, int height, int[] labels, float[] confidence, 
         return out;
     }
 
+    /**
+     * The class indices as a single-channel picture, as mmsegmentation's {@code format_results}
+     * writes them (and as label maps are stored): 8-bit grey for up to 256 classes, 16-bit beyond.
+     */
+    public java.awt.image.BufferedImage indexImage() {
+        boolean wide = classNames.size() > 256;
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(width, height,
+                wide ? java.awt.image.BufferedImage.TYPE_USHORT_GRAY : java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        img.getRaster().setSamples(0, 0, width, height, 0, labels);
+        return img;
+    }
+
     /** One class's part of the image. */
     public record ClassShare(int index, String name, long pixels, double share) {
     }

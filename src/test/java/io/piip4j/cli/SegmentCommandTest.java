@@ -92,6 +92,29 @@ class SegmentCommandTest {
     }
 
     @Test
+    void classIndicesAreWrittenForSegEvalAndAgreeWithTheListedShares() throws Exception {
+        Path water = Golden.shared("images", "waterview.jpg");
+        CliRun run = CliRun.of(args(tmp, "--json", "--mode", "whole", "--class-indices", water.toString()));
+        assertEquals(0, run.exitCode(), run.err());
+        io.piip4j.eval.seg.LabelMap indices = io.piip4j.eval.seg.LabelMap.read(tmp.resolve("waterview.png"));
+        assertEquals(1000, indices.width());
+        assertEquals(667, indices.height());
+        long[] counts = new long[150];
+        for (int v : indices.values()) {
+            counts[v]++;
+        }
+        for (JsonNode c : new ObjectMapper().readTree(run.out()).get(0).get("classes")) {
+            assertEquals(c.get("pixels").asLong(), counts[c.get("label").asInt()], c.get("class").asText());
+        }
+        // scored against itself by seg-eval: every class present is a perfect match
+        Path preds = Files.createDirectories(tmp.resolve("preds"));
+        Files.copy(tmp.resolve("waterview.png"), preds.resolve("waterview.png"));
+        CliRun eval = CliRun.of("seg-eval", "--pred", preds.toString(), "--labels", preds.toString(), "--num-classes", "150");
+        assertEquals(0, eval.exitCode(), eval.err());
+        assertTrue(eval.out().contains("mIoU") && eval.out().contains("100.00"), eval.out());
+    }
+
+    @Test
     void badImagesAreOneLineEachAndTheOthersAreProcessed() throws Exception {
         Path ironing = Golden.shared("images", "extreme_ironing.jpg");
         byte[] jpeg = Files.readAllBytes(ironing);

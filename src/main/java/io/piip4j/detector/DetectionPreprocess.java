@@ -2,6 +2,7 @@ package io.piip4j.detector;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.piip4j.config.ConfigException;
+import io.piip4j.image.TestPipelineConfig;
 import io.piip4j.head.ImageMeta;
 import java.util.Arrays;
 
@@ -76,82 +77,30 @@ public final class DetectionPreprocess {
      * {@link #DEFAULT_SIZE_DIVISOR}). Errors name {@code src} and the key.
      */
     public static DetectionPreprocess fromConfig(JsonNode root, String src) {
-        JsonNode cfg = root.has("config") && root.get("config").isObject() ? root.get("config") : root;
-        JsonNode norm = cfg.path("img_norm_cfg");
-        int[] scale = DEFAULT_SCALE.clone();
+        TestPipelineConfig p = TestPipelineConfig.read(root, src);
+        int[] scale = p.imgScale() != null ? p.imgScale() : DEFAULT_SCALE.clone();
         boolean keepRatio = true;
-        int divisor = DEFAULT_SIZE_DIVISOR;
-        JsonNode pipeline = cfg.get("test_pipeline");
-        String where = src + ": test_pipeline";
-        if (pipeline != null) {
-            JsonNode aug = null;
-            for (JsonNode t : pipeline) {
-                if (t.path("type").asText().equals("MultiScaleFlipAug")) {
-                    aug = t;
-                }
-            }
-            if (aug == null) {
-                throw new ConfigException(where + ": no MultiScaleFlipAug step");
-            }
-            JsonNode s = aug.get("img_scale");
-            if (s != null && s.isArray() && s.size() > 0 && s.get(0).isArray()) {
-                if (s.size() != 1) {
-                    throw new ConfigException(where + ".img_scale: test-time augmentation over " + s.size() + " scales is not supported");
-                }
-                s = s.get(0);
-            }
-            if (s == null || !s.isArray() || s.size() != 2 || !s.get(0).canConvertToInt() || !s.get(1).canConvertToInt()
-                    || s.get(0).asInt() < 1 || s.get(1).asInt() < 1) {
-                throw new ConfigException(where + ".img_scale: expected [width, height], got " + s);
-            }
-            scale = new int[] {s.get(0).asInt(), s.get(1).asInt()};
-            if (aug.path("flip").asBoolean(false)) {
-                throw new ConfigException(where + ".flip: flip test-time augmentation is not supported");
-            }
-            divisor = 1;
-            for (JsonNode t : aug.path("transforms")) {
-                switch (t.path("type").asText()) {
-                    case "Resize" -> keepRatio = t.path("keep_ratio").asBoolean(true);
-                    case "Normalize" -> norm = t;
-                    case "Pad" -> {
-                        if (!t.path("size_divisor").canConvertToInt() || t.path("size_divisor").asInt() < 1) {
-                            throw new ConfigException(where + ": Pad: only a positive size_divisor is supported, got " + t);
-                        }
-                        JsonNode pv = t.path("pad_val");
-                        JsonNode imgPad = pv.isObject() ? pv.path("img") : pv;
-                        if (!pv.isMissingNode() && !(imgPad.isMissingNode() || imgPad.isNumber() && imgPad.asDouble() == 0)) {
-                            throw new ConfigException(where + ": Pad: only pad_val 0 is supported, got " + t.get("pad_val"));
-                        }
-                        divisor = t.get("size_divisor").asInt();
+        int divisor = p.aug() != null ? 1 : DEFAULT_SIZE_DIVISOR;
+        for (JsonNode t : p.transforms()) {
+            switch (t.path("type").asText()) {
+                case "Resize" -> keepRatio = t.path("keep_ratio").asBoolean(true);
+                case "Pad" -> {
+                    if (!t.path("size_divisor").canConvertToInt() || t.path("size_divisor").asInt() < 1) {
+                        throw new ConfigException(p.where() + ": Pad: only a positive size_divisor is supported, got " + t);
                     }
-                    default -> {
+                    JsonNode pv = t.path("pad_val");
+                    JsonNode imgPad = pv.isObject() ? pv.path("img") : pv;
+                    if (!pv.isMissingNode() && !(imgPad.isMissingNode() || imgPad.isNumber() && imgPad.asDouble() == 0)) {
+                        throw new ConfigException(p.where() + ": Pad: only pad_val 0 is supported, got " + t.get("pad_val"));
                     }
+                    divisor = t.get("size_divisor").asInt();
+                }
+                default -> {
                 }
             }
         }
-        if (!norm.isObject()) {
-            throw new ConfigException(src + ": img_norm_cfg: missing (mean, std, to_rgb)");
-        }
-        return new DetectionPreprocess(scale, keepRatio, triple(norm, "mean", src), triple(norm, "std", src),
-                norm.path("to_rgb").asBoolean(true), divisor);
-    }
-
-    private static double[] triple(JsonNode norm, String key, String src) {
-        JsonNode a = norm.get(key);
-        if (a == null || !a.isArray() || a.size() != 3) {
-            throw new ConfigException(src + ": img_norm_cfg." + key + ": expected 3 numbers, got " + a);
-        }
-        double[] out = new double[3];
-        for (int i = 0; i < 3; i++) {
-            if (!a.get(i).isNumber()) {
-                throw new ConfigException(src + ": img_norm_cfg." + key + "[" + i + "]: expected a number, got " + a.get(i));
-            }
-            out[i] = a.get(i).asDouble();
-        }
-        if (key.equals("std") && (out[0] == 0 || out[1] == 0 || out[2] == 0)) {
-            throw new ConfigException(src + ": img_norm_cfg.std: must be non-zero, got " + a);
-        }
-        return out;
+        TestPipelineConfig.Normalization n = p.normalization();
+        return new DetectionPreprocess(scale, keepRatio, n.mean(), n.std(), n.toRgb(), divisor);
     }
 
     /**

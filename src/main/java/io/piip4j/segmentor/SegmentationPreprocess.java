@@ -2,6 +2,7 @@ package io.piip4j.segmentor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.piip4j.config.ConfigException;
+import io.piip4j.image.TestPipelineConfig;
 import io.piip4j.detector.CvResize;
 import io.piip4j.detector.DetectionImages;
 import io.piip4j.head.ImageMeta;
@@ -90,88 +91,36 @@ public final class SegmentationPreprocess {
      * {@code defaultShort}, the size the model slides over). Errors name {@code src} and the key.
      */
     public static SegmentationPreprocess fromConfig(JsonNode root, String src, int defaultShort) {
-        JsonNode cfg = root.has("config") && root.get("config").isObject() ? root.get("config") : root;
-        JsonNode norm = cfg.path("img_norm_cfg");
-        int[] scale = {4 * defaultShort, defaultShort};
-        int crop = defaultShort;
-        JsonNode pipeline = cfg.get("test_pipeline");
-        String where = src + ": test_pipeline";
-        if (pipeline != null && !pipeline.isNull()) {
-            JsonNode aug = null;
-            for (JsonNode t : pipeline) {
-                if (t.path("type").asText().equals("MultiScaleFlipAug")) {
-                    aug = t;
-                }
-            }
-            if (aug == null) {
-                throw new ConfigException(where + ": no MultiScaleFlipAug step");
-            }
-            JsonNode s = aug.get("img_scale");
-            if (s != null && s.isArray() && s.size() > 0 && s.get(0).isArray()) {
-                if (s.size() != 1) {
-                    throw new ConfigException(where + ".img_scale: test-time augmentation over " + s.size() + " scales is not supported");
-                }
-                s = s.get(0);
-            }
-            if (s == null || !s.isArray() || s.size() != 2 || !s.get(0).canConvertToInt() || !s.get(1).canConvertToInt()
-                    || s.get(0).asInt() < 1 || s.get(1).asInt() < 1) {
-                throw new ConfigException(where + ".img_scale: expected [width, height], got " + s);
-            }
-            if (aug.path("flip").asBoolean(false) || aug.has("img_ratios") && !aug.get("img_ratios").isNull()) {
-                throw new ConfigException(where + ": flip and multi-ratio test-time augmentation are not supported");
-            }
-            scale = new int[] {s.get(0).asInt(), s.get(1).asInt()};
-            crop = 0;
-            boolean resized = false;
-            for (JsonNode t : aug.path("transforms")) {
-                String type = t.path("type").asText();
-                switch (type) {
-                    case "SETR_Resize", "Resize" -> {
-                        if (!t.path("keep_ratio").asBoolean(true)) {
-                            throw new ConfigException(where + ": " + type + ": only keep_ratio true is supported");
-                        }
-                        if (type.equals("SETR_Resize") && t.path("setr_multi_scale").asBoolean(false)) {
-                            JsonNode c = t.path("crop_size");
-                            if (!c.isArray() || c.isEmpty() || !c.get(0).canConvertToInt() || c.get(0).asInt() < 1) {
-                                throw new ConfigException(where + ": SETR_Resize.crop_size: expected [height, width], got " + c);
-                            }
-                            crop = c.get(0).asInt();
-                        }
-                        resized = true;
+        TestPipelineConfig p = TestPipelineConfig.read(root, src);
+        int[] scale = p.imgScale() != null ? p.imgScale() : new int[] {4 * defaultShort, defaultShort};
+        int crop = p.aug() != null ? 0 : defaultShort;
+        boolean resized = p.aug() == null;
+        for (JsonNode t : p.transforms()) {
+            String type = t.path("type").asText();
+            switch (type) {
+                case "SETR_Resize", "Resize" -> {
+                    if (!t.path("keep_ratio").asBoolean(true)) {
+                        throw new ConfigException(p.where() + ": " + type + ": only keep_ratio true is supported");
                     }
-                    case "Normalize" -> norm = t;
-                    case "Pad" -> throw new ConfigException(where + ": Pad at test time is not supported");
-                    default -> {
+                    if (type.equals("SETR_Resize") && t.path("setr_multi_scale").asBoolean(false)) {
+                        JsonNode c = t.path("crop_size");
+                        if (!c.isArray() || c.isEmpty() || !c.get(0).canConvertToInt() || c.get(0).asInt() < 1) {
+                            throw new ConfigException(p.where() + ": SETR_Resize.crop_size: expected [height, width], got " + c);
+                        }
+                        crop = c.get(0).asInt();
                     }
+                    resized = true;
+                }
+                case "Pad" -> throw new ConfigException(p.where() + ": Pad at test time is not supported");
+                default -> {
                 }
             }
-            if (!resized) {
-                throw new ConfigException(where + ": no Resize or SETR_Resize step");
-            }
         }
-        if (!norm.isObject()) {
-            throw new ConfigException(src + ": img_norm_cfg: missing (mean, std, to_rgb)");
+        if (!resized) {
+            throw new ConfigException(p.where() + ": no Resize or SETR_Resize step");
         }
-        return new SegmentationPreprocess(scale, crop, triple(norm, "mean", src), triple(norm, "std", src),
-                norm.path("to_rgb").asBoolean(true));
-    }
-
-    private static double[] triple(JsonNode norm, String key, String src) {
-        JsonNode a = norm.get(key);
-        if (a == null || !a.isArray() || a.size() != 3) {
-            throw new ConfigException(src + ": img_norm_cfg." + key + ": expected 3 numbers, got " + a);
-        }
-        double[] out = new double[3];
-        for (int i = 0; i < 3; i++) {
-            if (!a.get(i).isNumber()) {
-                throw new ConfigException(src + ": img_norm_cfg." + key + "[" + i + "]: expected a number, got " + a.get(i));
-            }
-            out[i] = a.get(i).asDouble();
-        }
-        if (key.equals("std") && (out[0] == 0 || out[1] == 0 || out[2] == 0)) {
-            throw new ConfigException(src + ": img_norm_cfg.std: must be non-zero, got " + a);
-        }
-        return out;
+        TestPipelineConfig.Normalization n = p.normalization();
+        return new SegmentationPreprocess(scale, crop, n.mean(), n.std(), n.toRgb());
     }
 
     /** The resized size {@code (w', h')} of an image of {@code w × h}. */

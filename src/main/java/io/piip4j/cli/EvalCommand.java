@@ -113,6 +113,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         runtime.check();
         if (coco) {
+            Inputs.checkDetectorPair(config, weights);
             return evaluateDetector();
         }
         if (config == null || weights == null) {

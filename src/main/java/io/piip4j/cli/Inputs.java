@@ -96,11 +96,8 @@ final class Inputs {
      * @param command the command, for the messages ("piip detect")
      */
     static DetectionModel detector(String config, Path weights, CheckpointOptions checkpoint, String command) {
-        if (config == null || weights == null) {
-            if (config != null || weights != null) {
-                throw new UsageException((config == null ? "--weights needs --config" : "--config needs --weights")
-                        + " (a detector's config and its whole checkpoint); give neither for the built-in shapes detector");
-            }
+        checkDetectorPair(config, weights);
+        if (config == null) {
             return DetectionModels.builtIn();
         }
         ConfigSource source = source(config);
@@ -117,6 +114,14 @@ final class Inputs {
         }
         return source.file() != null ? DetectionModels.load(source.file(), stateDict, weightsName)
                 : DetectionModels.load(source.json(), source.name(), stateDict, weightsName);
+    }
+
+    /** Refuses a detector's {@code --config} without {@code --weights} or the reverse (neither: the built-in detector). */
+    static void checkDetectorPair(String config, Path weights) {
+        if ((config == null) != (weights == null)) {
+            throw new UsageException((config == null ? "--weights needs --config" : "--config needs --weights")
+                    + " (a detector's config and its whole checkpoint); give neither for the built-in shapes detector");
+        }
     }
 
     /**

@@ -32,7 +32,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "detect", mixinStandardHelpOptions = true,
         header = "Detect objects in images: boxes, classes, scores (and masks), drawn as PNGs and as COCO results JSON.",
-        footer = {"", "Examples:", "  piip detect examples/shapes-2024-1.png", "  piip detect --config piip-tsb-maskrcnn-1120-896-448 --weights piip-tsb-maskrcnn-1120-896-448 street.jpg",
+        footer = {"", "Examples:", "  piip detect examples/shapes-2024-8.png",
+            "  piip detect --config piip-tsb-maskrcnn-1120-896-448 --weights piip-tsb-maskrcnn-1120-896-448 street.jpg",
             "  piip detect --config ../shared/golden/maskrcnn_det3_deit_window_b2_c/case.json \\",
             "      --weights ../shared/golden/maskrcnn_det3_deit_window_b2_c/weights.pth --out det --score 0.5 *.jpg"},
         description = {"Run a Mask R-CNN or a DINO detector (a whole mmdetection checkpoint) on images (JPEG, PNG, BMP, GIF; grey, RGBA, CMYK,"

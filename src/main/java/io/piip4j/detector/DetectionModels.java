@@ -27,7 +27,7 @@ public final class DetectionModels {
      *
      * <pre>{@code
      * try (DetectionModel model = DetectionModels.builtIn()) {
-     *     for (Detection d : model.newDetector().detect(Path.of("examples/shapes-2024-1.png"))) {
+     *     for (Detection d : model.newDetector().detect(Path.of("examples/shapes-2024-8.png"))) {
      *         System.out.println(d.className() + " " + d.score());
      *     }
      * }

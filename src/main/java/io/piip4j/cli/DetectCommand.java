@@ -26,25 +26,30 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code piip detect}: a whole Mask R-CNN or DINO checkpoint on image files: per image a PNG with the
- * detections drawn, and one COCO results JSON for all of them.
+ * {@code piip detect}: a whole Mask R-CNN or DINO checkpoint (or, without {@code --config}/{@code --weights},
+ * the built-in shapes detector) on image files: per image a PNG with the detections drawn, and one COCO
+ * results JSON for all of them.
  */
 @Command(name = "detect", mixinStandardHelpOptions = true,
         header = "Detect objects in images: boxes, classes, scores (and masks), drawn as PNGs and as COCO results JSON.",
-        footer = {"", "Examples:", "  piip detect --config piip-tsb-maskrcnn-1120-896-448 --weights piip-tsb-maskrcnn-1120-896-448 street.jpg",
+        footer = {"", "Examples:", "  piip detect examples/shapes-2024-8.png",
+            "  piip detect --config piip-tsb-maskrcnn-1120-896-448 --weights piip-tsb-maskrcnn-1120-896-448 street.jpg",
             "  piip detect --config ../shared/golden/maskrcnn_det3_deit_window_b2_c/case.json \\",
             "      --weights ../shared/golden/maskrcnn_det3_deit_window_b2_c/weights.pth --out det --score 0.5 *.jpg"},
         description = {"Run a Mask R-CNN or a DINO detector (a whole mmdetection checkpoint) on images (JPEG, PNG, BMP, GIF; grey, RGBA, CMYK,"
             + " 16-bit; JPEG EXIF orientation applied as OpenCV does) with the config's test pipeline.",
+            "Without --config/--weights: the built-in shapes detector (a small PIIP Mask R-CNN trained on piip make-shapes images:"
+            + " disc, square, triangle, ring).",
             "Writes DIR/<image>.png (boxes, labels, scores, translucent masks; detections with score >= --score) and"
             + " DIR/results.json (COCO results: every detection above the config's score_thr (DINO: its max_per_img best); bbox x,y,w,h, COCO"
             + " category ids, masks as compressed RLE). An image that cannot be read is reported on its own line;"
             + " the others are processed and the exit code is 1."})
 final class DetectCommand implements Callable<Integer> {
-    @Option(names = "--config", required = true, description = "Mask R-CNN or DINO config: a zoo name, a released config or a golden case.json.")
+    @Option(names = "--config", description = "Mask R-CNN or DINO config: a zoo name, a released config or a golden case.json;"
+            + " omit with --weights for the built-in shapes detector.")
     String config;
 
-    @Option(names = "--weights", required = true, description = "Whole-detector checkpoint (.pth or .safetensors), or a zoo name (see piip fetch, --download).")
+    @Option(names = "--weights", description = "Whole-detector checkpoint (.pth or .safetensors), or a zoo name (see piip fetch, --download).")
     Path weights;
 
     @Option(names = "--out", defaultValue = "detections", paramLabel = "DIR", description = "Folder for the pictures and results.json (default ${DEFAULT-VALUE}).")

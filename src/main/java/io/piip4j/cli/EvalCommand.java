@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         header = "Accuracy of a classifier over an ImageNet-style folder, or COCO AP of a detector (Mask R-CNN, DINO) over a COCO-format set.",
         footer = {"", "Examples:", "  piip eval --config piip-tsb-cls-368 --weights piip-tsb-cls-368 --data imagenet/val --limit 1000",
+            "  piip eval --ann shapes/instances.json --images shapes/images   (the built-in shapes detector)",
             "  piip eval --config piip-tsb-maskrcnn-1120-896-448 --weights piip-tsb-maskrcnn-1120-896-448 \\",
             "      --ann coco/annotations/instances_val2017.json --images coco/val2017 --out val.json"},
         description = {"With --data: top-1/top-5 accuracy of a PIIP classification model over an ImageNet-style folder "
@@ -50,16 +51,17 @@ import picocli.CommandLine.Spec;
                 + "folder), its detections written as COCO results JSON (--out, default eval/results.json), then box and "
                 + "mask (Mask R-CNN) AP/AR with mmdetection's settings (as coco-eval --mmdet on that file): both 12-line summaries, AP "
                 + "per category and mmdetection's result lines. An image that cannot be read is reported on its own line "
-                + "and skipped (exit code 1).",
+                + "and skipped (exit code 1). Without --config/--weights: the built-in shapes detector (on a piip make-shapes set).",
             "Segmentors are not available yet: evaluate their outputs with seg-eval."})
 final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", required = true, description = "Classification config (JSON) or zoo name.")
+    @Option(names = "--config", description = "Classification or detector config (JSON) or zoo name; with --ann, omit it with --weights"
+            + " for the built-in shapes detector.")
     String config;
 
-    @Option(names = "--weights", required = true, description = "Checkpoint: PyTorch (.pth) or .safetensors, or a zoo name (its official checkpoint from the cache; see piip fetch, --download).")
+    @Option(names = "--weights", description = "Checkpoint: PyTorch (.pth) or .safetensors, or a zoo name (its official checkpoint from the cache; see piip fetch, --download).")
     Path weights;
 
     @Option(names = "--data", paramLabel = "DIR", description = "A classifier's validation folder: DIR/<class>/<image>.")
@@ -111,7 +113,11 @@ final class EvalCommand implements Callable<Integer> {
         }
         runtime.check();
         if (coco) {
+            Inputs.checkDetectorPair(config, weights);
             return evaluateDetector();
+        }
+        if (config == null || weights == null) {
+            throw new UsageException("--data needs --config and --weights (the classifier to evaluate)");
         }
         PiipConfig cfg = Inputs.config(config);
         if (cfg.task() != PiipConfig.Task.CLASSIFICATION) {

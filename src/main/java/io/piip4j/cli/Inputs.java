@@ -91,9 +91,15 @@ final class Inputs {
      * config or a golden case.json of a Mask R-CNN or a DINO; a whole-detector checkpoint), refused
      * in one line where the config is no such detector or the checkpoint holds no detector heads.
      *
+     * Neither given: the built-in shapes detector ({@link DetectionModels#builtIn()}); one without the other is refused.
+     *
      * @param command the command, for the messages ("piip detect")
      */
     static DetectionModel detector(String config, Path weights, CheckpointOptions checkpoint, String command) {
+        checkDetectorPair(config, weights);
+        if (config == null) {
+            return DetectionModels.builtIn();
+        }
         ConfigSource source = source(config);
         if (!DetectionModels.describes(source.json())) {
             throw new IllegalArgumentException(config + ": not a Mask R-CNN config nor a DINO config (model.type MaskRCNN or DINO); "
@@ -108,6 +114,14 @@ final class Inputs {
         }
         return source.file() != null ? DetectionModels.load(source.file(), stateDict, weightsName)
                 : DetectionModels.load(source.json(), source.name(), stateDict, weightsName);
+    }
+
+    /** Refuses a detector's {@code --config} without {@code --weights} or the reverse (neither: the built-in detector). */
+    static void checkDetectorPair(String config, Path weights) {
+        if ((config == null) != (weights == null)) {
+            throw new UsageException((config == null ? "--weights needs --config" : "--config needs --weights")
+                    + " (a detector's config and its whole checkpoint); give neither for the built-in shapes detector");
+        }
     }
 
     /**

@@ -1,13 +1,58 @@
 package io.piip4j.detector;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.piip4j.config.ConfigException;
 import io.piip4j.tensor.NdArray;
+import io.piip4j.weights.Checkpoints;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
-/** The detector kinds a config can describe, and loading the one it does. */
+/** The detector kinds a config can describe, loading the one it does, and the detector shipped in the jar. */
 public final class DetectionModels {
+    /** The built-in detector's resources: {@code BUILT_IN + ".json"} (config with its classes) and {@code ".pth"}. */
+    private static final String BUILT_IN = "/io/piip4j/default/shapes-maskrcnn";
+
     private DetectionModels() {
+    }
+
+    /**
+     * The detector shipped with piip4j, the default of {@code piip detect} and {@code piip eval --ann}: a
+     * small three-branch PIIP Mask R-CNN ({@code recipes/shapes/piip-maskrcnn-tiny.json}) trained on the
+     * {@code piip make-shapes} set, labelling discs, squares, triangles and rings. Close it to free its weights.
+     *
+     * <pre>{@code
+     * try (DetectionModel model = DetectionModels.builtIn()) {
+     *     for (Detection d : model.newDetector().detect(Path.of("examples/shapes-2024-8.png"))) {
+     *         System.out.println(d.className() + " " + d.score());
+     *     }
+     * }
+     * }</pre>
+     */
+    public static MaskRcnn builtIn() {
+        try (InputStream js = DetectionModels.class.getResourceAsStream(BUILT_IN + ".json");
+                InputStream w = DetectionModels.class.getResourceAsStream(BUILT_IN + ".pth")) {
+            if (js == null || w == null) {
+                throw new ConfigException("the built-in shapes detector is not in this build (resources " + BUILT_IN + ".json/.pth)");
+            }
+            JsonNode root = new ObjectMapper().readTree(js);
+            // the checkpoint reader takes a file: a temporary copy, deleted as soon as it is read
+            Path tmp = Files.createTempFile("piip-shapes-maskrcnn", ".pth");
+            Map<String, NdArray> stateDict;
+            try {
+                Files.copy(w, tmp, StandardCopyOption.REPLACE_EXISTING);
+                stateDict = Checkpoints.readStateDict(tmp);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            return MaskRcnn.load(root, "shapes-maskrcnn.json", stateDict, "shapes-maskrcnn.pth");
+        } catch (IOException e) {
+            throw new ConfigException("cannot read the built-in shapes detector (" + e.getMessage() + ")", e);
+        }
     }
 
     /** Whether the config (case.json or released config) describes a detector this library runs. */

@@ -12,7 +12,6 @@ import io.piip4j.head.dino.DinoHead;
 import io.piip4j.head.dino.SinePositionalEncoding;
 import io.piip4j.neck.ChannelMapper;
 import io.piip4j.nn.Module;
-import io.piip4j.predict.Labels;
 import io.piip4j.tensor.Inference;
 import io.piip4j.tensor.NdArray;
 import io.piip4j.tensor.Tensors;
@@ -44,12 +43,14 @@ public final class Dino extends Module implements DetectionModel {
     private final DinoHead head;
     private DetectionPreprocess pipeline = new DetectionPreprocess(DetectionPreprocess.DEFAULT_SCALE, true,
             new double[] {123.675, 116.28, 103.53}, new double[] {58.395, 57.12, 57.375}, true, DetectionPreprocess.DEFAULT_SIZE_DIVISOR);
+    private List<String> classNames;
 
     public Dino(PiipConfig backboneConfig, DinoConfig config) {
         if (!backboneConfig.dense().isDino()) {
             throw new IllegalArgumentException("backbone: a DINO detector needs the backbone's DINO outputs (is_dino=True)");
         }
         this.config = config;
+        this.classNames = DetectorClasses.defaults(config.numClasses());
         this.backbone = child("backbone", PiipNetwork.build(backboneConfig));
         this.neck = child("neck", newNeck(config));
         this.head = child("bbox_head", newHead(config));
@@ -87,11 +88,10 @@ public final class Dino extends Module implements DetectionModel {
         return false;
     }
 
-    /** The COCO class names for 80 classes, {@code class_<i>} otherwise. */
+    /** The config's {@code classes} where it has them; else the COCO class names for 80 classes, {@code class_<i>} otherwise. */
     @Override
     public List<String> classNames() {
-        int n = config.numClasses();
-        return n == 80 ? Labels.coco80() : Labels.generic(n);
+        return classNames;
     }
 
     /** Builds the model a config file describes (golden case.json or released config) and loads a whole-model checkpoint strictly. */
@@ -110,6 +110,7 @@ public final class Dino extends Module implements DetectionModel {
         }
         DinoConfig cfg = DinoConfig.read(root, name);
         DetectionPreprocess pipeline = DetectionPreprocess.fromConfig(root, name);
+        List<String> names = DetectorClasses.read(root, name, cfg.numClasses(), "model.bbox_head.num_classes");
         Dino model;
         try {
             model = new Dino(backboneCfg, cfg);
@@ -117,6 +118,7 @@ public final class Dino extends Module implements DetectionModel {
             throw new ConfigException(name + ": model: " + e.getMessage(), e);
         }
         model.pipeline = pipeline;
+        model.classNames = names;
         return TaskModelWeights.load(model, stateDict, source,
                 List.of("bbox_head.cls_branches.0.weight", "bbox_head.label_embedding.weight"), cfg.numClasses());
     }

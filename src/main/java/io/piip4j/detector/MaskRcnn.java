@@ -17,7 +17,6 @@ import io.piip4j.neck.Fpn;
 import io.piip4j.nn.Module;
 import io.piip4j.ops.AnchorGenerator;
 import io.piip4j.ops.DeltaXywhBoxCoder;
-import io.piip4j.predict.Labels;
 import io.piip4j.tensor.Inference;
 import io.piip4j.tensor.Tensors;
 import io.piip4j.weights.Checkpoints;
@@ -55,9 +54,11 @@ public final class MaskRcnn extends Module implements DetectionModel {
     private final StandardRoiHead roiHead;
     private DetectionPreprocess pipeline = new DetectionPreprocess(DetectionPreprocess.DEFAULT_SCALE, true,
             new double[] {123.675, 116.28, 103.53}, new double[] {58.395, 57.12, 57.375}, true, DetectionPreprocess.DEFAULT_SIZE_DIVISOR);
+    private List<String> classNames;
 
     public MaskRcnn(PiipConfig backboneConfig, MaskRcnnConfig config) {
         this.config = config;
+        this.classNames = DetectorClasses.defaults(config.bboxHead().numClasses());
         this.backbone = child("backbone", PiipNetwork.build(backboneConfig));
         this.neck = child("neck", newNeck(config));
         this.rpnHead = child("rpn_head", newRpnHead(config));
@@ -130,11 +131,14 @@ public final class MaskRcnn extends Module implements DetectionModel {
         return config.maskHead() != null;
     }
 
-    /** The COCO class names for 80 classes, {@code class_<i>} otherwise. */
+    /** The config's {@code classes} where it has them; else the COCO class names for 80 classes, {@code class_<i>} otherwise. */
     @Override
     public List<String> classNames() {
-        int n = config.bboxHead().numClasses();
-        return n == 80 ? Labels.coco80() : Labels.generic(n);
+        return classNames;
+    }
+
+    private static List<String> classNames(JsonNode root, String name, MaskRcnnConfig cfg) {
+        return DetectorClasses.read(root, name, cfg.bboxHead().numClasses(), "model.roi_head.bbox_head.num_classes");
     }
 
     /**
@@ -172,13 +176,16 @@ public final class MaskRcnn extends Module implements DetectionModel {
         } catch (ConfigException e) {
             throw new ConfigException(name + ": " + e.getMessage());
         }
+        MaskRcnnConfig cfg = MaskRcnnConfig.read(root, name);
+        List<String> names = classNames(root, name, cfg);
         MaskRcnn model;
         try {
-            model = new MaskRcnn(backboneCfg, MaskRcnnConfig.read(root, name));
+            model = new MaskRcnn(backboneCfg, cfg);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(name + ": model: " + e.getMessage(), e);
         }
         model.pipeline = DetectionPreprocess.fromConfig(root, name);
+        model.classNames = names;
         return model;
     }
 
@@ -195,6 +202,7 @@ public final class MaskRcnn extends Module implements DetectionModel {
     private static MaskRcnn load(PiipConfig backboneCfg, MaskRcnnConfig cfg, JsonNode root, String name,
             Map<String, NdArray> stateDict, String source) {
         DetectionPreprocess pipeline = DetectionPreprocess.fromConfig(root, name);
+        List<String> names = classNames(root, name, cfg);
         MaskRcnn model;
         try {
             model = new MaskRcnn(backboneCfg, cfg);
@@ -202,6 +210,7 @@ public final class MaskRcnn extends Module implements DetectionModel {
             throw new ConfigException(name + ": model: " + e.getMessage(), e);
         }
         model.pipeline = pipeline;
+        model.classNames = names;
         return TaskModelWeights.load(model, stateDict, source, List.of("roi_head.bbox_head.fc_cls.weight", "roi_head.bbox_head.fc_reg.weight",
                 "roi_head.mask_head.conv_logits.weight"), cfg.bboxHead().numClasses());
     }

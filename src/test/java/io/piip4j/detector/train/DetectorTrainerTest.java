@@ -33,6 +33,26 @@ class DetectorTrainerTest {
         assertEquals(0.5, r.flip());
     }
 
+    /** A model config whose classes are not the training set's categories (in id order) is refused before training. */
+    @Test
+    void classesThatAreNotTheAnnotationsCategoriesAreRefused() throws Exception {
+        ShapesDataset.write(dir.resolve("train"), 2, 1, 64, n -> { });
+        ObjectMapper mapper = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode cfg = (com.fasterxml.jackson.databind.node.ObjectNode)
+                mapper.readTree(Path.of("recipes/shapes/piip-maskrcnn-tiny.json").toFile());
+        cfg.putArray("classes").add("square").add("disc").add("triangle").add("ring");
+        mapper.writeValue(dir.resolve("swapped.json").toFile(), cfg);
+        Files.writeString(dir.resolve("recipe.json"), "{\"name\": \"swapped\", \"task\": \"detection\", \"model\": \"swapped.json\","
+                + " \"data\": {\"train\": {\"annotations\": \"train/instances.json\", \"images\": \"train/images\"}},"
+                + " \"optim\": {\"lr\": 1e-4}, \"epochs\": 1, \"batch_size\": 2, \"seed\": 3}");
+        DetectorTrainer trainer = new DetectorTrainer(DetectionRecipe.read(dir.resolve("recipe.json")),
+                new DetectorTrainer.Options(dir.resolve("run"), false, true, new PrintStream(new ByteArrayOutputStream()), 0));
+        io.piip4j.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(io.piip4j.config.ConfigException.class, trainer::run);
+        assertEquals("swapped.json: classes [square, disc, triangle, ring] differ from instances.json's categories in id order"
+                + " [disc, square, triangle, ring]", e.getMessage());
+        assertTrue(Files.notExists(dir.resolve("run").resolve("model.pth")));
+    }
+
     @Test
     void oneEpochWritesLoadableWeightsLossesAndValidationAp() throws Exception {
         ShapesDataset.write(dir.resolve("train"), 4, 1, 128, n -> { });

@@ -114,10 +114,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (task.equals("detection")) {
             DetectionRecipe recipe = DetectionRecipe.read(recipeFile).with(epochs, batchSize, seed, trainLimit, testLimit);
-            new DetectorTrainer(recipe, new DetectorTrainer.Options(out, resume, quiet, System.out, stopAfterSteps)).run();
+            new DetectorTrainer(recipe, new io.piip4j.train.TaskTrainer.Options(out, resume, quiet, System.out, stopAfterSteps)).run();
         } else {
             SegmentationRecipe recipe = SegmentationRecipe.read(recipeFile).with(epochs, batchSize, seed, trainLimit, testLimit);
-            new SegmentorTrainer(recipe, new SegmentorTrainer.Options(out, resume, quiet, System.out, stopAfterSteps)).run();
+            new SegmentorTrainer(recipe, new io.piip4j.train.TaskTrainer.Options(out, resume, quiet, System.out, stopAfterSteps)).run();
         }
         return 0;
     }

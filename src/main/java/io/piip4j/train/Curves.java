@@ -38,8 +38,13 @@ public final class Curves {
             acc.addSeries(r.getKey(), x, a).setMarker(SeriesMarkers.CIRCLE);
             loss.addSeries(r.getKey(), x, l).setMarker(SeriesMarkers.CIRCLE);
         }
-        java.awt.image.BufferedImage left = BitmapEncoder.getBufferedImage(acc);
-        java.awt.image.BufferedImage right = BitmapEncoder.getBufferedImage(loss);
+        writeSideBySide(png, acc, loss);
+    }
+
+    /** Two charts side by side in one PNG, written atomically. */
+    static void writeSideBySide(Path png, XYChart leftChart, XYChart rightChart) {
+        java.awt.image.BufferedImage left = BitmapEncoder.getBufferedImage(leftChart);
+        java.awt.image.BufferedImage right = BitmapEncoder.getBufferedImage(rightChart);
         java.awt.image.BufferedImage both = new java.awt.image.BufferedImage(left.getWidth() + right.getWidth(),
                 Math.max(left.getHeight(), right.getHeight()), java.awt.image.BufferedImage.TYPE_INT_RGB);
         java.awt.Graphics2D g = both.createGraphics();
@@ -49,8 +54,8 @@ public final class Curves {
         Outputs.write(png, out -> javax.imageio.ImageIO.write(both, "png", out));
     }
 
-    /** Accuracy rises and loss falls: their legends go in the corner the curves leave free. */
-    private static XYChart chart(String title, String yTitle, Styler.LegendPosition legend) {
+    /** Metrics rise and losses fall: their legends go in the corner the curves leave free. */
+    static XYChart chart(String title, String yTitle, Styler.LegendPosition legend) {
         XYChart c = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle("epoch").yAxisTitle(yTitle).build();
         c.getStyler().setLegendPosition(legend);
         c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);

@@ -1,16 +1,13 @@
 package io.piip4j.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.piip4j.weights.AtomicFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
@@ -28,8 +25,8 @@ public final class TaskCurves {
      * @param metrics the validation metrics to draw, e.g. {@code bbox_AP}, {@code segm_AP}
      */
     public static void write(Path png, String name, JsonNode epochs, List<String> metrics) {
-        XYChart val = chart(name + ": validation", "metric", Styler.LegendPosition.InsideSE);
-        XYChart loss = chart(name + ": training losses (epoch means)", "loss", Styler.LegendPosition.InsideNE);
+        XYChart val = Curves.chart(name + ": validation", "metric", Styler.LegendPosition.InsideSE);
+        XYChart loss = Curves.chart(name + ": training losses (epoch means)", "loss", Styler.LegendPosition.InsideNE);
         for (String k : metrics) {
             series(val, k.replace('_', ' '), epochs, k);
         }
@@ -39,15 +36,7 @@ public final class TaskCurves {
         if (val.getSeriesMap().isEmpty() && loss.getSeriesMap().isEmpty()) {
             return;
         }
-        java.awt.image.BufferedImage left = BitmapEncoder.getBufferedImage(val);
-        java.awt.image.BufferedImage right = BitmapEncoder.getBufferedImage(loss);
-        java.awt.image.BufferedImage both = new java.awt.image.BufferedImage(left.getWidth() + right.getWidth(),
-                Math.max(left.getHeight(), right.getHeight()), java.awt.image.BufferedImage.TYPE_INT_RGB);
-        java.awt.Graphics2D g = both.createGraphics();
-        g.drawImage(left, 0, 0, null);
-        g.drawImage(right, left.getWidth(), 0, null);
-        g.dispose();
-        AtomicFiles.write(png, out -> javax.imageio.ImageIO.write(both, "png", out));
+        Curves.writeSideBySide(png, val, loss);
     }
 
     /** The history's loss entries in their order: {@code loss} (the sum) and each named loss. */
@@ -76,13 +65,5 @@ public final class TaskCurves {
         if (!x.isEmpty()) {
             c.addSeries(label, x, y).setMarker(SeriesMarkers.CIRCLE);
         }
-    }
-
-    private static XYChart chart(String title, String yTitle, Styler.LegendPosition legend) {
-        XYChart c = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle("epoch").yAxisTitle(yTitle).build();
-        c.getStyler().setLegendPosition(legend);
-        c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-        c.getStyler().setPlotGridLinesVisible(true);
-        return c;
     }
 }

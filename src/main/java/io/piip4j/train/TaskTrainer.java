@@ -49,35 +49,53 @@ public final class TaskTrainer {
     public static final String CHECKPOINT = "checkpoint.pth";
 
     /** What the loop needs of a task: its model, its training set's size, its losses and its validation. */
-    public interface Task {
-        /** The run's name (curves' titles, the history). */
-        String name();
+    public abstract static class Task {
+        private final String name;
+        private final Module model;
+        private final int trainSize;
 
-        /** The model trained; its parameters must be initialised. */
-        Module model();
+        /**
+         * @param name      the run's name (curves' titles, the history)
+         * @param model     the model trained; its parameters must be initialised
+         * @param trainSize how many training samples there are (indices {@code 0 … size-1})
+         */
+        protected Task(String name, Module model, int trainSize) {
+            this.name = name;
+            this.model = model;
+            this.trainSize = trainSize;
+        }
 
-        /** How many training samples there are (indices {@code 0 … size-1}). */
-        int trainSize();
+        public final String name() {
+            return name;
+        }
+
+        public final Module model() {
+            return model;
+        }
+
+        public final int trainSize() {
+            return trainSize;
+        }
 
         /**
          * The named losses of a batch of training samples, each a scalar with a gradient; their sum is
          * minimised. Runs inside the step's scope: tensors made here are freed after the step.
          */
-        Map<String, Tensor> losses(int[] samples, int epoch);
+        public abstract Map<String, Tensor> losses(int[] samples, int epoch);
 
         /** The current weights' validation metrics (the model is in eval mode), empty where the recipe names no validation data. */
-        Map<String, Double> validate(Path outDir);
+        public abstract Map<String, Double> validate(Path outDir);
 
         /** Which validation metrics the epoch line prints and the curves draw, e.g. {@code bbox_AP}; {@code mIoU}. */
-        List<String> headlineMetrics();
+        public abstract List<String> headlineMetrics();
 
         /** The state of the task's own random draws (samplers), saved with each checkpoint; empty where it has none. */
-        default byte[] rngState() {
+        public byte[] rngState() {
             return new byte[0];
         }
 
         /** Restores {@link #rngState()}'s bytes; {@code source} names the checkpoint in errors. */
-        default void restoreRngState(byte[] state, String source) {
+        public void restoreRngState(byte[] state, String source) {
         }
     }
 

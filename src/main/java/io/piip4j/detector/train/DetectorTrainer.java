@@ -17,12 +17,10 @@ import io.piip4j.eval.coco.CocoSummary;
 import io.piip4j.eval.coco.EvalParams;
 import io.piip4j.eval.coco.IouType;
 import io.piip4j.head.ImageMeta;
-import io.piip4j.nn.Module;
 import io.piip4j.tensor.Tensors;
 import io.piip4j.train.TaskTrainer;
 import io.piip4j.train.TrainSchedule;
 import io.piip4j.weights.AtomicFiles;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,14 +39,10 @@ import org.bytedeco.pytorch.global.torch;
  * evaluator.
  */
 public final class DetectorTrainer {
-    /** Output folder, whether to resume the run there, console, and an optional stop after a number of steps (tests). */
-    public record Options(Path outDir, boolean resume, boolean quiet, PrintStream log, int stopAfterSteps) {
-    }
-
     private final DetectionRecipe recipe;
-    private final Options opt;
+    private final TaskTrainer.Options opt;
 
-    public DetectorTrainer(DetectionRecipe recipe, Options options) {
+    public DetectorTrainer(DetectionRecipe recipe, TaskTrainer.Options options) {
         this.recipe = recipe;
         this.opt = options;
     }
@@ -78,8 +72,7 @@ public final class DetectorTrainer {
             int used = schedule.trainLimit() > 0 ? Math.min(schedule.trainLimit(), train.size()) : train.size();
             opt.log().printf(Locale.ROOT, "%s: %d images, %d classes, %d steps per epoch, %,d parameters%n", recipe.name(),
                     used, numClasses, used / schedule.batchSize(), model.numParameters());
-            Map<String, Double> last = new TaskTrainer(schedule, new TaskTrainer.Options(opt.outDir(), opt.resume(), opt.quiet(),
-                    opt.log(), opt.stopAfterSteps())).run(task);
+            Map<String, Double> last = new TaskTrainer(schedule, opt).run(task);
             return last.isEmpty() ? null : last;
         }
     }
@@ -92,32 +85,18 @@ public final class DetectorTrainer {
         return root.path("config").path("model");
     }
 
-    private final class Task implements TaskTrainer.Task {
+    private final class Task extends TaskTrainer.Task {
         private final MaskRcnn model;
         private final CocoTrainingSet train;
         private final MaskRcnnLosses losses;
         private final TrainTransform transform;
 
         Task(MaskRcnn model, CocoTrainingSet train, MaskRcnnLosses losses, TrainTransform transform) {
+            super(recipe.name(), model, train.size());
             this.model = model;
             this.train = train;
             this.losses = losses;
             this.transform = transform;
-        }
-
-        @Override
-        public String name() {
-            return recipe.name();
-        }
-
-        @Override
-        public Module model() {
-            return model;
-        }
-
-        @Override
-        public int trainSize() {
-            return train.size();
         }
 
         @Override

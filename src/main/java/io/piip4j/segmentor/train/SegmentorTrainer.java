@@ -6,14 +6,12 @@ import io.piip4j.config.JsonSyntax;
 import io.piip4j.eval.seg.LabelMap;
 import io.piip4j.eval.seg.SegmentationMetrics;
 import io.piip4j.eval.seg.SegmentationResult;
-import io.piip4j.nn.Module;
 import io.piip4j.segmentor.ClassMap;
 import io.piip4j.segmentor.Segmenter;
 import io.piip4j.segmentor.UperNet;
 import io.piip4j.tensor.Tensors;
 import io.piip4j.train.TaskTrainer;
 import io.piip4j.train.TrainSchedule;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,14 +29,10 @@ import org.bytedeco.pytorch.global.torch;
  * test mode.
  */
 public final class SegmentorTrainer {
-    /** Output folder, whether to resume the run there, console, and an optional stop after a number of steps (tests). */
-    public record Options(Path outDir, boolean resume, boolean quiet, PrintStream log, int stopAfterSteps) {
-    }
-
     private final SegmentationRecipe recipe;
-    private final Options opt;
+    private final TaskTrainer.Options opt;
 
-    public SegmentorTrainer(SegmentationRecipe recipe, Options options) {
+    public SegmentorTrainer(SegmentationRecipe recipe, TaskTrainer.Options options) {
         this.recipe = recipe;
         this.opt = options;
     }
@@ -66,38 +60,23 @@ public final class SegmentorTrainer {
             int used = schedule.trainLimit() > 0 ? Math.min(schedule.trainLimit(), train.size()) : train.size();
             opt.log().printf(Locale.ROOT, "%s: %d images, %d classes, %d steps per epoch, %,d parameters%n", recipe.name(), used,
                     model.numClasses(), used / schedule.batchSize(), model.numParameters());
-            return new TaskTrainer(schedule, new TaskTrainer.Options(opt.outDir(), opt.resume(), opt.quiet(), opt.log(),
-                    opt.stopAfterSteps()))
+            return new TaskTrainer(schedule, opt)
                     .run(new Task(model, train, losses, transform));
         }
     }
 
-    private final class Task implements TaskTrainer.Task {
+    private final class Task extends TaskTrainer.Task {
         private final UperNet model;
         private final SegmentationTrainingSet train;
         private final UperNetLosses losses;
         private final SegmentationTrainTransform transform;
 
         Task(UperNet model, SegmentationTrainingSet train, UperNetLosses losses, SegmentationTrainTransform transform) {
+            super(recipe.name(), model, train.size());
             this.model = model;
             this.train = train;
             this.losses = losses;
             this.transform = transform;
-        }
-
-        @Override
-        public String name() {
-            return recipe.name();
-        }
-
-        @Override
-        public Module model() {
-            return model;
-        }
-
-        @Override
-        public int trainSize() {
-            return train.size();
         }
 
         @Override

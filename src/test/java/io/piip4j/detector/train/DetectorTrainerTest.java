@@ -46,7 +46,7 @@ class DetectorTrainerTest {
                 + " \"data\": {\"train\": {\"annotations\": \"train/instances.json\", \"images\": \"train/images\"}},"
                 + " \"optim\": {\"lr\": 1e-4}, \"epochs\": 1, \"batch_size\": 2, \"seed\": 3}");
         DetectorTrainer trainer = new DetectorTrainer(DetectionRecipe.read(dir.resolve("recipe.json")),
-                new DetectorTrainer.Options(dir.resolve("run"), false, true, new PrintStream(new ByteArrayOutputStream()), 0));
+                new io.piip4j.train.TaskTrainer.Options(dir.resolve("run"), false, true, new PrintStream(new ByteArrayOutputStream()), 0));
         io.piip4j.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(io.piip4j.config.ConfigException.class, trainer::run);
         assertEquals("swapped.json: classes [square, disc, triangle, ring] differ from instances.json's categories in id order"
                 + " [disc, square, triangle, ring]", e.getMessage());
@@ -66,7 +66,7 @@ class DetectorTrainerTest {
         Files.writeString(file, recipe);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Path out = dir.resolve("run");
-        new DetectorTrainer(DetectionRecipe.read(file), new DetectorTrainer.Options(out, false, true, new PrintStream(log), 0)).run();
+        new DetectorTrainer(DetectionRecipe.read(file), new io.piip4j.train.TaskTrainer.Options(out, false, true, new PrintStream(log), 0)).run();
         JsonNode epoch = new ObjectMapper().readTree(out.resolve("history.json").toFile()).get("epochs").get(0);
         for (String k : List.of("loss", "loss_rpn_cls", "loss_rpn_bbox", "loss_cls", "loss_bbox", "loss_mask")) {
             assertTrue(epoch.has(k) && Double.isFinite(epoch.get(k).asDouble()) && epoch.get(k).asDouble() >= 0, k + " in " + epoch);

@@ -63,7 +63,7 @@ class SegmentorTrainerTest {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Path out = dir.resolve("run");
         Map<String, Double> last = new SegmentorTrainer(SegmentationRecipe.read(recipe("")),
-                new SegmentorTrainer.Options(out, false, true, new PrintStream(log), 0)).run();
+                new io.piip4j.train.TaskTrainer.Options(out, false, true, new PrintStream(log), 0)).run();
         double miou = last.get("mIoU");
         assertTrue(miou >= 0 && miou <= 1, "mIoU " + miou);
         JsonNode epoch = new ObjectMapper().readTree(out.resolve("history.json").toFile()).get("epochs").get(0);
@@ -96,12 +96,12 @@ class SegmentorTrainerTest {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         SegmentationRecipe r = SegmentationRecipe.read(file);
         Path whole = dir.resolve("whole");
-        new SegmentorTrainer(r, new SegmentorTrainer.Options(whole, false, true, quiet, 0)).run();
+        new SegmentorTrainer(r, new io.piip4j.train.TaskTrainer.Options(whole, false, true, quiet, 0)).run();
         // killed one step into the second epoch (two steps per epoch), then resumed
         Path killed = dir.resolve("killed");
-        new SegmentorTrainer(r, new SegmentorTrainer.Options(killed, false, true, quiet, 3)).run();
+        new SegmentorTrainer(r, new io.piip4j.train.TaskTrainer.Options(killed, false, true, quiet, 3)).run();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        new SegmentorTrainer(r, new SegmentorTrainer.Options(killed, true, true, new PrintStream(log), 0)).run();
+        new SegmentorTrainer(r, new io.piip4j.train.TaskTrainer.Options(killed, true, true, new PrintStream(log), 0)).run();
         assertTrue(log.toString().contains("resuming after epoch 1 of 2"), log.toString());
         Map<String, NdArray> a = Checkpoints.readStateDict(whole.resolve("model.pth"), PthReader.Options.DEFAULT);
         Map<String, NdArray> b = Checkpoints.readStateDict(killed.resolve("model.pth"), PthReader.Options.DEFAULT);
@@ -121,7 +121,7 @@ class SegmentorTrainerTest {
     void resumingWithoutACheckpointSaysSo() throws Exception {
         ShapesDataset.write(dir.resolve("train"), 2, 1, 256, n -> { });
         RuntimeException e = assertThrows(RuntimeException.class, () -> new SegmentorTrainer(SegmentationRecipe.read(recipe("")),
-                new SegmentorTrainer.Options(dir.resolve("empty"), true, true, new PrintStream(new ByteArrayOutputStream()), 0)).run());
+                new io.piip4j.train.TaskTrainer.Options(dir.resolve("empty"), true, true, new PrintStream(new ByteArrayOutputStream()), 0)).run());
         assertTrue(e.getMessage().contains("checkpoint.pth") && e.getMessage().contains("no checkpoint"), e.getMessage());
     }
 
@@ -130,7 +130,7 @@ class SegmentorTrainerTest {
         ShapesDataset.write(dir.resolve("train"), 2, 1, 256, n -> { });
         ConfigException e = assertThrows(ConfigException.class, () -> new SegmentorTrainer(
                 SegmentationRecipe.read(recipe(", \"augment\": {\"crop_size\": 128}")),
-                new SegmentorTrainer.Options(dir.resolve("run"), false, true, new PrintStream(new ByteArrayOutputStream()), 0)).run());
+                new io.piip4j.train.TaskTrainer.Options(dir.resolve("run"), false, true, new PrintStream(new ByteArrayOutputStream()), 0)).run());
         assertTrue(e.getMessage().contains("crop_size") && e.getMessage().contains("256"), e.getMessage());
     }
 

@@ -36,13 +36,13 @@ final class UperNetCost implements TaskHeadsCost {
         List<PartCost> parts = new ArrayList<>();
         String basis = cfg.test().mode() == UperNetConfig.Mode.SLIDE ? "one crop (slide mode runs it per window)" : "the whole image";
         Meter head = new Meter("decode_head", "UPerHead on " + basis)
-                .params(new UperHead(d));
+                .params(d.create());
         upHead(head, d, features, name);
         parts.add(head.result());
         UperNetConfig.AuxHead a = cfg.auxHead();
         if (a != null) {
             parts.add(new Meter("auxiliary_head", "FCNHead: training only, not run at test time")
-                    .params(new FcnHead(a, Math.floorMod(a.inIndex(), features.size()))).result());
+                    .params(a.create(Math.floorMod(a.inIndex(), features.size()))).result());
         }
         return parts;
     }

@@ -22,11 +22,6 @@ public final class FcnHead extends Module {
     private final Conv2d convSeg;
     private final double dropoutRatio;
 
-    /** The config's head, reading backbone output {@code inIndex} (its {@code in_index} resolved against the outputs). */
-    public FcnHead(io.piip4j.segmentor.UperNetConfig.AuxHead a, int inIndex) {
-        this(a.inChannels(), inIndex, a.channels(), a.numConvs(), a.kernelSize(), a.concatInput(), a.numClasses(), a.dropoutRatio());
-    }
-
     public FcnHead(int inChannels, int inIndex, int channels, int numConvs, int kernelSize, boolean concatInput, int numClasses,
             double dropoutRatio) {
         if (numConvs < 0 || kernelSize < 1 || kernelSize % 2 == 0) {

@@ -30,10 +30,6 @@ public final class UperHead extends Module {
     private final Conv2d convSeg;
     private final double dropoutRatio;
 
-    public UperHead(io.piip4j.segmentor.UperNetConfig.DecodeHead d) {
-        this(d.inChannels(), d.inIndex(), d.channels(), d.poolScales(), d.numClasses(), d.dropoutRatio());
-    }
-
     /**
      * @param inChannels the channels of the maps the head takes ({@code in_channels}), finest first
      * @param inIndex    which backbone outputs those are ({@code in_index})

@@ -90,12 +90,12 @@ public final class UperNet extends TaskModel {
         for (int i : d.inIndex()) {
             checkIndex(i, outputs, "decode_head.in_index");
         }
-        this.decodeHead = child("decode_head", new UperHead(d));
+        this.decodeHead = child("decode_head", d.create());
         UperNetConfig.AuxHead a = config.auxHead();
         if (a != null) {
             checkIndex(a.inIndex(), outputs, "auxiliary_head.in_index");
         }
-        this.auxiliaryHead = a == null ? null : child("auxiliary_head", new FcnHead(a, Math.floorMod(a.inIndex(), outputs)));
+        this.auxiliaryHead = a == null ? null : child("auxiliary_head", a.create(Math.floorMod(a.inIndex(), outputs)));
         this.pipeline = new SegmentationPreprocess(new int[] {4 * inputSize, inputSize}, inputSize,
                 new double[] {123.675, 116.28, 103.53}, new double[] {58.395, 57.12, 57.375}, true);
     }

@@ -16,11 +16,19 @@ public record UperNetConfig(DecodeHead decodeHead, AuxHead auxHead, Test test) {
 
     /** {@code UPerHead}; {@code dropoutRatio} is the Dropout2d before its classifier in training. */
     public record DecodeHead(int[] inChannels, int[] inIndex, int channels, int[] poolScales, int numClasses, double dropoutRatio) {
+        /** The head this describes, its parameters unassigned. */
+        public io.piip4j.head.UperHead create() {
+            return new io.piip4j.head.UperHead(inChannels, inIndex, channels, poolScales, numClasses, dropoutRatio);
+        }
     }
 
     /** {@code FCNHead}; {@code dropoutRatio} as the decode head's. */
     public record AuxHead(int inChannels, int inIndex, int channels, int numConvs, int kernelSize, boolean concatInput,
             int numClasses, double dropoutRatio) {
+        /** The head this describes reading backbone output {@code resolvedIndex} ({@code in_index} taken modulo the outputs). */
+        public io.piip4j.head.FcnHead create(int resolvedIndex) {
+            return new io.piip4j.head.FcnHead(inChannels, resolvedIndex, channels, numConvs, kernelSize, concatInput, numClasses, dropoutRatio);
+        }
     }
 
     /** The test mode: {@code whole}, or {@code slide} with its crop and stride as (height, width). */

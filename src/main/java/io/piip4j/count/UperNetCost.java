@@ -2,8 +2,6 @@ package io.piip4j.count;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.piip4j.config.ConfigException;
-import io.piip4j.head.FcnHead;
-import io.piip4j.head.UperHead;
 import io.piip4j.segmentor.UperNetConfig;
 import java.util.ArrayList;
 import java.util.List;

@@ -121,7 +121,9 @@ final class DetectCommand implements Callable<Integer> {
         if (json) {
             System.out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(listed));
         } else {
-            System.out.println(resultsFile + " (" + results.size() + " detections of " + (images.size() - failed) + " images)");
+            int done = images.size() - failed;
+            System.out.println(resultsFile + " (COCO results format, every detection the model returns: " + results.size() + " of "
+                    + done + (done == 1 ? " image)" : " images)"));
         }
         if (failed > 0) {
             System.err.println("piip: " + failed + " of " + images.size() + " images failed");

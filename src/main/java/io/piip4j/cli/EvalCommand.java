@@ -244,7 +244,8 @@ final class EvalCommand implements Callable<Integer> {
             }
             System.out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(o));
         } else {
-            System.out.println(resultsFile + ": " + results.size() + " detections of " + (images.size() - failed) + " images");
+            int done = images.size() - failed;
+            System.out.println(resultsFile + ": " + results.size() + " detections of " + done + (done == 1 ? " image" : " images"));
             for (CocoReport r : segm == null ? List.of(bbox) : List.of(bbox, segm)) {
                 System.out.println();
                 System.out.println("Evaluating " + r.iouType().id() + "...");

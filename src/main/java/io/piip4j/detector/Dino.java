@@ -3,6 +3,8 @@ package io.piip4j.detector;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.piip4j.backbone.PiipNetwork;
 import io.piip4j.config.ConfigException;
+import io.piip4j.predict.ConfigClasses;
+import io.piip4j.predict.Labels;
 import io.piip4j.config.ConfigReader;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.head.Detections;
@@ -50,7 +52,7 @@ public final class Dino extends Module implements DetectionModel {
             throw new IllegalArgumentException("backbone: a DINO detector needs the backbone's DINO outputs (is_dino=True)");
         }
         this.config = config;
-        this.classNames = DetectorClasses.defaults(config.numClasses());
+        this.classNames = Labels.detection(config.numClasses());
         this.backbone = child("backbone", PiipNetwork.build(backboneConfig));
         this.neck = child("neck", newNeck(config));
         this.head = child("bbox_head", newHead(config));
@@ -110,7 +112,7 @@ public final class Dino extends Module implements DetectionModel {
         }
         DinoConfig cfg = DinoConfig.read(root, name);
         DetectionPreprocess pipeline = DetectionPreprocess.fromConfig(root, name);
-        List<String> names = DetectorClasses.read(root, name, cfg.numClasses(), "model.bbox_head.num_classes");
+        List<String> names = ConfigClasses.read(root, name, cfg.numClasses(), "model.bbox_head.num_classes", Labels.detection(cfg.numClasses()));
         Dino model;
         try {
             model = new Dino(backboneCfg, cfg);

@@ -3,6 +3,8 @@ package io.piip4j.detector;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.piip4j.backbone.PiipNetwork;
 import io.piip4j.config.ConfigException;
+import io.piip4j.predict.ConfigClasses;
+import io.piip4j.predict.Labels;
 import io.piip4j.config.ConfigReader;
 import io.piip4j.config.PiipConfig;
 import io.piip4j.head.Detections;
@@ -58,7 +60,7 @@ public final class MaskRcnn extends Module implements DetectionModel {
 
     public MaskRcnn(PiipConfig backboneConfig, MaskRcnnConfig config) {
         this.config = config;
-        this.classNames = DetectorClasses.defaults(config.bboxHead().numClasses());
+        this.classNames = Labels.detection(config.bboxHead().numClasses());
         this.backbone = child("backbone", PiipNetwork.build(backboneConfig));
         this.neck = child("neck", newNeck(config));
         this.rpnHead = child("rpn_head", newRpnHead(config));
@@ -138,7 +140,8 @@ public final class MaskRcnn extends Module implements DetectionModel {
     }
 
     private static List<String> classNames(JsonNode root, String name, MaskRcnnConfig cfg) {
-        return DetectorClasses.read(root, name, cfg.bboxHead().numClasses(), "model.roi_head.bbox_head.num_classes");
+        return ConfigClasses.read(root, name, cfg.bboxHead().numClasses(), "model.roi_head.bbox_head.num_classes",
+                Labels.detection(cfg.bboxHead().numClasses()));
     }
 
     /**

@@ -127,4 +127,14 @@ public final class Labels {
         }
         return List.copyOf(out);
     }
+
+    /** A detector's class names where its config names none: COCO's for 80 classes, else {@code class_<i>}. */
+    public static List<String> detection(int numClasses) {
+        return numClasses == 80 ? coco80() : generic(numClasses);
+    }
+
+    /** A segmentor's class names where its config names none: ADE20K's for 150 classes, else {@code class_<i>}. */
+    public static List<String> segmentation(int numClasses) {
+        return numClasses == 150 ? ade20k150Names() : generic(numClasses);
+    }
 }

@@ -12,6 +12,7 @@ import io.piip4j.head.StageSink;
 import io.piip4j.head.UperHead;
 import io.piip4j.model.InputSpec;
 import io.piip4j.model.TaskModel;
+import io.piip4j.predict.ConfigClasses;
 import io.piip4j.predict.Labels;
 import io.piip4j.tensor.F;
 import io.piip4j.tensor.Inference;
@@ -71,6 +72,7 @@ public final class UperNet extends TaskModel {
     private final FcnHead auxiliaryHead;
     private final int inputSize;
     private SegmentationPreprocess pipeline;
+    private List<String> classNames;
 
     public UperNet(PiipConfig backboneConfig, UperNetConfig config) {
         if (backboneConfig.task() != PiipConfig.Task.DENSE) {
@@ -96,6 +98,7 @@ public final class UperNet extends TaskModel {
             checkIndex(a.inIndex(), outputs, "auxiliary_head.in_index");
         }
         this.auxiliaryHead = a == null ? null : child("auxiliary_head", a.create(Math.floorMod(a.inIndex(), outputs)));
+        this.classNames = Labels.segmentation(config.numClasses());
         this.pipeline = new SegmentationPreprocess(new int[] {4 * inputSize, inputSize}, inputSize,
                 new double[] {123.675, 116.28, 103.53}, new double[] {58.395, 57.12, 57.375}, true);
     }
@@ -134,10 +137,9 @@ public final class UperNet extends TaskModel {
         return pipeline;
     }
 
-    /** The class names: ADE20K's for 150 classes, {@code class_<i>} otherwise. */
+    /** The class names: the config's {@code classes} where it names them, else ADE20K's for 150 classes, {@code class_<i>} otherwise. */
     public List<String> classNames() {
-        int n = numClasses();
-        return n == 150 ? Labels.ade20k150Names() : Labels.generic(n);
+        return classNames;
     }
 
     /**
@@ -216,6 +218,7 @@ public final class UperNet extends TaskModel {
             throw new ConfigException(name + ": model: " + e.getMessage(), e);
         }
         model.pipeline = SegmentationPreprocess.fromConfig(root, name, model.slideCrop());
+        model.classNames = ConfigClasses.read(root, name, cfg.numClasses(), "model.decode_head.num_classes", model.classNames);
         return model;
     }
 

@@ -7,7 +7,7 @@ import io.piip4j.config.ConfigException;
 import io.piip4j.detector.CocoDetections;
 import io.piip4j.detector.DetectionImages;
 import io.piip4j.detector.Detector;
-import io.piip4j.detector.DetectorClasses;
+import io.piip4j.predict.ConfigClasses;
 import io.piip4j.detector.MaskRcnn;
 import io.piip4j.eval.coco.CocoDataset;
 import io.piip4j.eval.coco.CocoEvaluator;
@@ -60,8 +60,8 @@ public final class DetectorTrainer {
                         + recipe.trainAnnotations().getFileName() + " has " + train.classes().size() + " categories");
             }
             // the names the trained model will label with must be the training set's, in category-id order
-            if (DetectorClasses.given(root) && !model.classNames().equals(train.classes())) {
-                throw new ConfigException(name + ": " + DetectorClasses.KEY + " " + model.classNames() + " differ from "
+            if (ConfigClasses.given(root) && !model.classNames().equals(train.classes())) {
+                throw new ConfigException(name + ": " + ConfigClasses.KEY + " " + model.classNames() + " differ from "
                         + recipe.trainAnnotations().getFileName() + "'s categories in id order " + train.classes());
             }
             torch.manual_seed(schedule.seed());

@@ -1,22 +1,21 @@
-package io.piip4j.detector;
+package io.piip4j.predict;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.piip4j.config.ConfigException;
-import io.piip4j.predict.Labels;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A detector config's class names, by label index: its top-level {@code classes} list where it has one
- * (mmdetection 2.x configs of a custom dataset set {@code classes = (...)} beside {@code model}; in a
- * golden case.json it sits under {@code config}), else COCO's 80 names for an 80-class head, else
- * {@code class_<i>}.
+ * A detector's or segmentor's class names from its config, by label index: its top-level
+ * {@code classes} list where it has one (mmdetection / mmsegmentation 2.x configs of a custom
+ * dataset set {@code classes = (...)} beside {@code model}; in a golden case.json it sits under
+ * {@code config}), else the task's defaults ({@link Labels#detection}, {@link Labels#segmentation}).
  */
-public final class DetectorClasses {
+public final class ConfigClasses {
     /** The config key. */
     public static final String KEY = "classes";
 
-    private DetectorClasses() {
+    private ConfigClasses() {
     }
 
     /** Whether the config names its classes. */
@@ -30,9 +29,9 @@ public final class DetectorClasses {
      * key in errors); a {@code classes} list that is not strings, or of another length, fails in one
      * line naming the file and the key.
      */
-    public static List<String> read(JsonNode root, String name, int numClasses, String numClassesKey) {
+    public static List<String> read(JsonNode root, String name, int numClasses, String numClassesKey, List<String> defaults) {
         if (!given(root)) {
-            return defaults(numClasses);
+            return defaults;
         }
         String key = name + ": " + (root.has("config") ? "config." : "") + KEY;
         JsonNode v = node(root);
@@ -51,11 +50,6 @@ public final class DetectorClasses {
             throw new ConfigException(key + ": " + out.size() + " names, but " + numClassesKey + " is " + numClasses);
         }
         return List.copyOf(out);
-    }
-
-    /** The names of a head of {@code numClasses} classes whose config names none: COCO's for 80, else {@code class_<i>}. */
-    public static List<String> defaults(int numClasses) {
-        return numClasses == 80 ? Labels.coco80() : Labels.generic(numClasses);
     }
 
     private static JsonNode node(JsonNode root) {

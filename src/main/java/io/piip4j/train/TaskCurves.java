@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.style.Styler;
@@ -65,5 +66,24 @@ public final class TaskCurves {
         if (!x.isEmpty()) {
             c.addSeries(label, x, y).setMarker(SeriesMarkers.CIRCLE);
         }
+    }
+
+    /**
+     * Several dense-task runs in one picture: {@code metric} (e.g. {@code bbox_AP}, {@code mIoU}) per
+     * epoch beside the total training loss, one line per run.
+     *
+     * @param runs run name → the {@code epochs} array of its history.json
+     */
+    public static void compare(Path png, Map<String, JsonNode> runs, String metric) {
+        XYChart val = Curves.chart("validation " + metric.replace('_', ' '), metric.replace('_', ' '), Styler.LegendPosition.InsideSE);
+        XYChart loss = Curves.chart("training loss (epoch means)", "loss", Styler.LegendPosition.InsideNE);
+        for (Map.Entry<String, JsonNode> r : runs.entrySet()) {
+            series(val, r.getKey(), r.getValue(), metric);
+            series(loss, r.getKey(), r.getValue(), "loss");
+        }
+        if (val.getSeriesMap().isEmpty()) {
+            throw new IllegalArgumentException("no run's history has '" + metric + "'");
+        }
+        Curves.writeSideBySide(png, val, loss);
     }
 }

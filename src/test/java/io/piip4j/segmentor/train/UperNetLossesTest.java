@@ -31,10 +31,38 @@ class UperNetLossesTest {
         Tensor logits = Tensors.fromFloats(new float[] {2, 5, 0, -1}, 1, 2, 1, 2);
         Tensor labels = Tensors.fromInts(new int[] {0, 255}, 1, 1, 2).to(torch.ScalarType.Long);
         double ce = Math.log(1 + Math.exp(-2));
-        double byAll = UperNetLosses.crossEntropy(logits, labels, new UperNetLosses.HeadLoss(0.4, false), 255).item_double();
+        double byAll = UperNetLosses.crossEntropy(logits, labels, new UperNetLosses.HeadLoss(0.4, false, null), 255).item_double();
         assertEquals(0.4 * ce / 2, byAll, 1e-6, "avg_non_ignore=False: the ignored pixel counts in the mean");
-        double byLabelled = UperNetLosses.crossEntropy(logits, labels, new UperNetLosses.HeadLoss(0.4, true), 255).item_double();
+        double byLabelled = UperNetLosses.crossEntropy(logits, labels, new UperNetLosses.HeadLoss(0.4, true, null), 255).item_double();
         assertEquals(0.4 * ce, byLabelled, 1e-6, "avg_non_ignore=True: the mean over labelled pixels");
+    }
+
+    @Test
+    void classWeightsScaleEachPixelByItsLabelsWeightThenTheMeanIsOverPixels() {
+        // three pixels: labels 0, 1, ignored; logits (2, 0), (0, 1), (5, 5)
+        Tensor logits = Tensors.fromFloats(new float[] {2, 0, 5, 0, 1, 5}, 1, 2, 1, 3);
+        Tensor labels = Tensors.fromInts(new int[] {0, 1, 255}, 1, 1, 3).to(torch.ScalarType.Long);
+        double ce0 = Math.log(1 + Math.exp(-2));
+        double ce1 = Math.log(1 + Math.exp(-1));
+        double v = UperNetLosses.crossEntropy(logits, labels, new UperNetLosses.HeadLoss(1, false, new double[] {0.25, 2}), 255)
+                .item_double();
+        assertEquals((0.25 * ce0 + 2 * ce1) / 3, v, 1e-6, "mmseg: weighted per-pixel losses, mean over all pixels");
+        double w = UperNetLosses.crossEntropy(logits, labels, new UperNetLosses.HeadLoss(1, true, new double[] {0.25, 2}), 255)
+                .item_double();
+        assertEquals((0.25 * ce0 + 2 * ce1) / 2, w, 1e-6, "avg_non_ignore: divided by the labelled pixels' count, not the weights");
+    }
+
+    @Test
+    void aClassWeightPerClassIsRequired() throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode) JsonSyntax.readFile(CONFIG);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("model").get("decode_head").get("loss_decode"))
+                .putArray("class_weight").add(1).add(2);
+        try (UperNet model = UperNet.create(root, "tiny.json")) {
+            io.piip4j.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(io.piip4j.config.ConfigException.class,
+                    () -> UperNetLosses.of(model, root.get("model")));
+            assertTrue(e.getMessage().contains("decode_head.loss_decode.class_weight") && e.getMessage().contains("2 weights for 5 classes"),
+                    e.getMessage());
+        }
     }
 
     @Test
@@ -42,7 +70,7 @@ class UperNetLossesTest {
         // constant logits per class stay constant under bilinear resizing: every pixel's loss is the same
         Tensor logits = Tensors.fromFloats(new float[] {1, 1, 1, 1, 0, 0, 0, 0}, 1, 2, 2, 2);
         Tensor labels = torch.ones(new long[] {1, 8, 8}, new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Long));
-        double v = UperNetLosses.crossEntropy(logits, labels, new UperNetLosses.HeadLoss(1, false), 255).item_double();
+        double v = UperNetLosses.crossEntropy(logits, labels, new UperNetLosses.HeadLoss(1, false, null), 255).item_double();
         assertEquals(Math.log(1 + Math.E), v, 1e-6);
     }
 

@@ -107,9 +107,21 @@ public final class TaskTrainer {
         this.opt = options;
     }
 
-    /** The random draws of sample {@code k}'s augmentation in {@code epoch}: a function of (seed, epoch, sample) only. */
+    /**
+     * The random draws of sample {@code k}'s augmentation in {@code epoch}: a function of (seed, epoch,
+     * sample) only. The seed goes through SplitMix64 first: {@code java.util.Random}'s first draw is
+     * nearly the same for nearby seeds, so seeding it with {@code base + k} would give every image of
+     * an epoch the same flip and scale.
+     */
     public static Random sampleRandom(long seed, int epoch, int k) {
-        return new Random(seed * 1_000_003L + epoch * 100_003L + k);
+        return new Random(splitMix(splitMix(splitMix(seed) + epoch) + k));
+    }
+
+    /** SplitMix64's finaliser: nearby inputs give unrelated outputs. */
+    static long splitMix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
     }
 
     /** Runs the schedule; returns the last validation metrics (empty without validation data). */
@@ -254,7 +266,7 @@ public final class TaskTrainer {
         for (int i = 0; i < n; i++) {
             o[i] = i;
         }
-        Random r = new Random(seed * 31 + epoch);
+        Random r = new Random(splitMix(splitMix(seed) + epoch));
         for (int i = n - 1; i > 0; i--) {
             int j = r.nextInt(i + 1);
             int t = o[i];

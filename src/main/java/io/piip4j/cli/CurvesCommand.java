@@ -43,7 +43,11 @@ final class CurvesCommand implements Callable<Integer> {
             if (first.has("test_acc")) {
                 continue; // a classifier's run: drawn below
             }
-            dense.put(root.path("name").asText(r.getFileName().toString()), root.path("epochs"));
+            String label = root.path("name").asText(r.getFileName().toString());
+            if (dense.containsKey(label)) { // two runs of one recipe: tell them apart by their folders
+                label = label + " (" + r.getFileName() + ")";
+            }
+            dense.put(label, root.path("epochs"));
         }
         if (!dense.isEmpty()) {
             if (dense.size() != runs.size()) {

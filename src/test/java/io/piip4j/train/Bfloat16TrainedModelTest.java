@@ -53,7 +53,7 @@ class Bfloat16TrainedModelTest {
         // the figure the documents state, read from them so that they cannot drift apart
         String pct = String.format(Locale.ROOT, "%.2f%%", correct(fp32) / 100.0);
         String readme = Files.readString(Path.of("README.md"));
-        assertTrue(readme.contains("repository's recipe, " + pct + " test accuracy"), "README's first command: " + pct);
+        assertTrue(readme.contains("repository's recipe, " + pct + " test accuracy"), "README's built-in classifier paragraph: " + pct);
         assertTrue(readme.contains("@ 128 px) | " + pct + " |"), "README's training table: " + pct);
         assertTrue(Files.readString(Path.of("docs/training.md")).contains("@ 128 px | **" + pct + "** |"), "docs/training.md's table: " + pct);
     }

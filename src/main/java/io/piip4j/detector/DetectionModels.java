@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.piip4j.config.ConfigException;
 import io.piip4j.tensor.NdArray;
 import io.piip4j.weights.Checkpoints;
+import io.piip4j.weights.ResourceCheckpoint;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 /** The detector kinds a config can describe, loading the one it does, and the detector shipped in the jar. */
@@ -40,15 +39,7 @@ public final class DetectionModels {
                 throw new ConfigException("the built-in shapes detector is not in this build (resources " + BUILT_IN + ".json/.pth)");
             }
             JsonNode root = new ObjectMapper().readTree(js);
-            // the checkpoint reader takes a file: a temporary copy, deleted as soon as it is read
-            Path tmp = Files.createTempFile("piip-shapes-maskrcnn", ".pth");
-            Map<String, NdArray> stateDict;
-            try {
-                Files.copy(w, tmp, StandardCopyOption.REPLACE_EXISTING);
-                stateDict = Checkpoints.readStateDict(tmp);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            Map<String, NdArray> stateDict = ResourceCheckpoint.read(w, "piip-shapes-maskrcnn", Checkpoints::readStateDict);
             return MaskRcnn.load(root, "shapes-maskrcnn.json", stateDict, "shapes-maskrcnn.pth");
         } catch (IOException e) {
             throw new ConfigException("cannot read the built-in shapes detector (" + e.getMessage() + ")", e);

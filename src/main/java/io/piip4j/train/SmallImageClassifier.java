@@ -11,14 +11,13 @@ import io.piip4j.predict.TopK;
 import io.piip4j.tensor.Inference;
 import io.piip4j.tensor.Tensors;
 import io.piip4j.weights.LoadReport;
+import io.piip4j.weights.ResourceCheckpoint;
 import io.piip4j.weights.PthReader;
 import io.piip4j.weights.StateDictLoader;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
@@ -104,13 +103,7 @@ public final class SmallImageClassifier implements AutoCloseable {
                 throw new ConfigException("the built-in Fashion-MNIST model is not in this build (resources " + BUILT_IN + ".json/.pth)");
             }
             JsonNode spec = new ObjectMapper().readTree(js);
-            Path tmp = Files.createTempFile("piip-default", ".pth");
-            try {
-                Files.copy(w, tmp, StandardCopyOption.REPLACE_EXISTING);
-                return load(spec, tmp, "fashion-mnist-piip.pth");
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            return ResourceCheckpoint.read(w, "piip-default", tmp -> load(spec, tmp, "fashion-mnist-piip.pth"));
         } catch (IOException e) {
             throw new ConfigException("cannot read the built-in model (" + e.getMessage() + ")");
         }
